@@ -19,8 +19,12 @@ export function openDb(url: string, options: { max?: number } = {}): Db {
     max: options.max ?? 20,
     onnotice: () => {},
     // bigint columns come back as JS numbers: resourceVersions stay far below 2^53.
-    types: { bigint: postgres.BigInt },
+    types: {
+      bigint: { to: 20, from: [20], serialize: (n: number) => String(n), parse: (s: string) => Number(s) },
+    },
   });
+  // Note: drizzle makes the pool's json/jsonb serializers pass-through (it serialises JSON itself),
+  // so raw queries on this pool must pass JSON.stringify'd strings for jsonb parameters.
   const orm = drizzle(sql, { schema });
   return { sql, orm, close: () => sql.end({ timeout: 5 }) };
 }

@@ -1,0 +1,171 @@
+import type { Db } from "../../../../../db/client.ts";
+import type { Logger } from "../../platform/logger.ts";
+import { errorFields } from "../../platform/logger.ts";
+import type { KubeObject, ObjectRef } from "../object/types.ts";
+import { clusterGone } from "./errors.ts";
+import { StoreTransaction } from "./transaction.ts";
+import type { Change, ChangeSink, ListOptions, ListResult } from "./types.ts";
+
+export interface ObjectStoreOptions {
+  /** Changes kept per cluster; older ones are compacted away. */
+  retention: number;
+  now?: () => Date;
+  log?: Logger;
+}
+
+/** Compaction runs when a write crosses a multiple of this many versions: cheap, and never a loop. */
+const COMPACT_EVERY = 500;
+
+/**
+ * The versioned Kubernetes object store (ARCHITECTURE §2): objects as jsonb rows, a per-cluster
+ * counter for resourceVersions in commit order, a change log, and after-commit sinks that publish
+ * to watchers and enqueue reconciles. API handlers and controllers write through the same store.
+ */
+export class ObjectStore {
+  private readonly sinks: ChangeSink[] = [];
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: ObjectStoreOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  addSink(sink: ChangeSink): void {
+    this.sinks.push(sink);
+  }
+
+  /** Creates the counter row of a new cluster; writes to a cluster without one fail as NotFound. */
+  async initCluster(clusterId: string): Promise<void> {
+    await this.db.sql`insert into cluster_versions (cluster_id) values (${clusterId}) on conflict do nothing`;
+  }
+
+  /** Removes every row the store holds for a cluster. */
+  async dropCluster(clusterId: string): Promise<void> {
+    await this.db.sql.begin(async (tx) => {
+      await tx`delete from cluster_versions where cluster_id = ${clusterId}`;
+      await tx`delete from objects where cluster_id = ${clusterId}`;
+      await tx`delete from changes where cluster_id = ${clusterId}`;
+    });
+  }
+
+  /**
+   * Runs `work` in one transaction holding the cluster's counter lock; commits its changes with
+   * contiguous versions, then tells the sinks. A thrown error rolls everything back, counter included.
+   */
+  async transact<T>(clusterId: string, work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    let storeTx: StoreTransaction | undefined;
+    const result = await this.db.sql.begin(async (sql) => {
+      const [counter] = await sql<{ rv: number; compacted_rv: number }[]>`
+        select rv, compacted_rv from cluster_versions where cluster_id = ${clusterId} for update`;
+      if (!counter) throw clusterGone(clusterId);
+      storeTx = new StoreTransaction(sql, clusterId, counter.rv, this.now);
+      const value = await work(storeTx);
+      const changes = storeTx.changes;
+      if (changes.length > 0) {
+        const rows = changes.map((c) => ({
+          cluster_id: clusterId,
+          rv: c.rv,
+          type: c.type,
+          api_group: c.group,
+          resource: c.resource,
+          namespace: c.namespace,
+          name: c.name,
+          body: JSON.stringify(c.object),
+        }));
+        await sql`insert into changes ${sql(rows)}`;
+        const newRv = storeTx.currentRv;
+        const floor = newRv - this.options.retention;
+        if (Math.floor(newRv / COMPACT_EVERY) > Math.floor(counter.rv / COMPACT_EVERY) && floor > 0) {
+          await sql`delete from changes where cluster_id = ${clusterId} and rv <= ${floor}`;
+          await sql`update cluster_versions set rv = ${newRv}, compacted_rv = ${floor} where cluster_id = ${clusterId}`;
+        } else {
+          await sql`update cluster_versions set rv = ${newRv} where cluster_id = ${clusterId}`;
+        }
+      }
+      return value;
+    });
+    const changes = storeTx?.changes ?? [];
+    if (changes.length > 0) await this.notify(clusterId, changes);
+    return result as T;
+  }
+
+  async get(clusterId: string, ref: ObjectRef): Promise<KubeObject | undefined> {
+    const rows = await this.db.sql<{ body: KubeObject }[]>`
+      select body from objects
+      where cluster_id = ${clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
+        and namespace = ${ref.namespace} and name = ${ref.name}`;
+    return rows[0]?.body;
+  }
+
+  /** Lists objects and the cluster's version in one snapshot: "list at X, then watch from X" is exact. */
+  async list(clusterId: string, options: ListOptions): Promise<ListResult> {
+    const { group, resource, namespace, limit, after } = options;
+    return this.db.sql.begin("isolation level repeatable read read only", async (sql) => {
+      const [counter] = await sql<{ rv: number }[]>`
+        select rv from cluster_versions where cluster_id = ${clusterId}`;
+      if (!counter) throw clusterGone(clusterId);
+      const rows = await sql<{ body: KubeObject; namespace: string; name: string }[]>`
+        select body, namespace, name from objects
+        where cluster_id = ${clusterId} and api_group = ${group} and resource = ${resource}
+          ${namespace !== undefined ? sql`and namespace = ${namespace}` : sql``}
+          ${after ? sql`and (namespace, name) > (${after.namespace}, ${after.name})` : sql``}
+        order by namespace, name
+        ${limit ? sql`limit ${limit + 1}` : sql``}`;
+      const page = limit && rows.length > limit ? rows.slice(0, limit) : rows;
+      const lastRow = page[page.length - 1];
+      const more = limit !== undefined && rows.length > limit && lastRow;
+      return {
+        items: page.map((r) => r.body),
+        resourceVersion: counter.rv,
+        ...(more ? { last: { namespace: lastRow.namespace, name: lastRow.name } } : {}),
+      };
+    }) as Promise<ListResult>;
+  }
+
+  /** The cluster's current version and the oldest version the change log can still replay after. */
+  async versions(clusterId: string): Promise<{ rv: number; compactedRv: number } | undefined> {
+    const [row] = await this.db.sql<{ rv: number; compacted_rv: number }[]>`
+      select rv, compacted_rv from cluster_versions where cluster_id = ${clusterId}`;
+    return row ? { rv: row.rv, compactedRv: row.compacted_rv } : undefined;
+  }
+
+  /** Changes after `afterRv` in version order (at most `limit`), from the change log. */
+  async changesSince(clusterId: string, afterRv: number, limit = 1000): Promise<Change[]> {
+    const rows = await this.db.sql<
+      {
+        rv: number;
+        type: Change["type"];
+        api_group: string;
+        resource: string;
+        namespace: string;
+        name: string;
+        body: KubeObject;
+      }[]
+    >`
+      select rv, type, api_group, resource, namespace, name, body from changes
+      where cluster_id = ${clusterId} and rv > ${afterRv}
+      order by rv limit ${limit}`;
+    return rows.map((r) => ({
+      clusterId,
+      rv: r.rv,
+      type: r.type,
+      group: r.api_group,
+      resource: r.resource,
+      namespace: r.namespace,
+      name: r.name,
+      object: r.body,
+    }));
+  }
+
+  private async notify(clusterId: string, changes: readonly Change[]): Promise<void> {
+    for (const sink of this.sinks) {
+      // The write is committed: a sink failure must not turn it into an error for the caller.
+      // Watchers fill gaps from the change log and resyncs repair missed reconciles.
+      await sink.changesCommitted(clusterId, changes).catch((err: unknown) => {
+        this.options.log?.error("change sink failed after commit", { clusterId, ...errorFields(err) });
+      });
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import type { TransactionSql } from "postgres";
+import { kubeTime } from "../../platform/clock.ts";
+import { jsonEqual } from "../object/equality.ts";
+import type { KubeObject, ObjectRef } from "../object/types.ts";
+import { objectAlreadyExists, objectConflict, objectNotFound } from "./errors.ts";
+import type { Change, ChangeType, CreateOptions, DeleteOptions, UpdateOptions } from "./types.ts";
+
+interface ObjectRow {
+  body: KubeObject;
+  rv: number;
+  uid: string;
+}
+
+/**
+ * A write transaction on one cluster. It holds the cluster's counter row lock from the start, so
+ * every change gets the next resourceVersion and versions follow commit order (ARCHITECTURE §2).
+ */
+export class StoreTransaction {
+  readonly changes: Change[] = [];
+  private rv: number;
+
+  constructor(
+    private readonly tx: TransactionSql,
+    readonly clusterId: string,
+    startRv: number,
+    private readonly now: () => Date,
+  ) {
+    this.rv = startRv;
+  }
+
+  get currentRv(): number {
+    return this.rv;
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    return (await this.row(ref))?.body;
+  }
+
+  /** Creates objects; AlreadyExists if any is there. Assigns uid (unless given), timestamps, versions. */
+  async create(ref: ObjectRef, object: KubeObject, options: CreateOptions = {}): Promise<KubeObject> {
+    const [stored] = await this.createMany([{ ref, object }], options);
+    return stored!;
+  }
+
+  async createMany(
+    items: readonly { ref: ObjectRef; object: KubeObject }[],
+    options: CreateOptions = {},
+  ): Promise<KubeObject[]> {
+    if (items.length === 0) return [];
+    const created = this.now();
+    const stored = items.map(({ ref, object }) => {
+      const rv = ++this.rv;
+      const metadata = {
+        ...object.metadata,
+        name: ref.name,
+        ...(ref.namespace ? { namespace: ref.namespace } : {}),
+        uid: object.metadata.uid ?? crypto.randomUUID(),
+        resourceVersion: String(rv),
+        creationTimestamp: object.metadata.creationTimestamp ?? kubeTime(created),
+        ...(options.trackGeneration ? { generation: 1 } : {}),
+      };
+      delete metadata.deletionTimestamp;
+      const body: KubeObject = { ...object, metadata };
+      return { ref, rv, body };
+    });
+    const rows = stored.map(({ ref, rv, body }) => ({
+      cluster_id: this.clusterId,
+      api_group: ref.group,
+      resource: ref.resource,
+      namespace: ref.namespace,
+      name: ref.name,
+      uid: body.metadata.uid!,
+      rv,
+      body: JSON.stringify(body),
+    }));
+    const inserted = await this.tx`
+      insert into objects ${this.tx(rows)}
+      on conflict do nothing
+      returning namespace, name, resource, api_group`;
+    if (inserted.length !== rows.length) {
+      const done = new Set(inserted.map((r) => `${r.api_group}/${r.resource}/${r.namespace}/${r.name}`));
+      const clash = stored.find(
+        ({ ref }) => !done.has(`${ref.group}/${ref.resource}/${ref.namespace}/${ref.name}`),
+      );
+      throw objectAlreadyExists(clash!.ref);
+    }
+    for (const { ref, rv, body } of stored) this.record("ADDED", ref, rv, body);
+    return stored.map((s) => s.body);
+  }
+
+  /**
+   * Replaces an object. A write that changes nothing returns the stored object untouched, same
+   * resourceVersion: kubectl relies on that to print "unchanged" / "patched (no change)".
+   */
+  async update(ref: ObjectRef, object: KubeObject, options: UpdateOptions = {}): Promise<KubeObject> {
+    const current = await this.row(ref);
+    if (!current) throw objectNotFound(ref);
+    const expected = options.expectedResourceVersion;
+    if (expected !== undefined && expected !== "" && expected !== String(current.rv)) {
+      throw objectConflict(ref);
+    }
+    const prev = current.body;
+    const metadata = {
+      ...object.metadata,
+      name: ref.name,
+      ...(ref.namespace ? { namespace: ref.namespace } : {}),
+      uid: prev.metadata.uid,
+      creationTimestamp: prev.metadata.creationTimestamp,
+      resourceVersion: prev.metadata.resourceVersion,
+    };
+    if (options.trackGeneration) {
+      const generation = prev.metadata.generation ?? 1;
+      metadata.generation = specChanged(prev, object) ? generation + 1 : generation;
+    }
+    const candidate: KubeObject = { ...object, metadata };
+    if (jsonEqual(candidate, prev)) return prev;
+    const rv = ++this.rv;
+    candidate.metadata.resourceVersion = String(rv);
+    await this.tx`
+      update objects set body = ${JSON.stringify(candidate)}, rv = ${rv}
+      where cluster_id = ${this.clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
+        and namespace = ${ref.namespace} and name = ${ref.name}`;
+    this.record("MODIFIED", ref, rv, candidate);
+    return candidate;
+  }
+
+  /** Removes an object for good (finalizers and grace periods are decided above the store). */
+  async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<KubeObject> {
+    const current = await this.row(ref);
+    if (!current) throw objectNotFound(ref);
+    if (options.expectedUid && options.expectedUid !== current.uid) {
+      throw objectConflict(
+        ref,
+        `Precondition failed: UID in precondition: ${options.expectedUid}, UID in object meta: ${current.uid}`,
+      );
+    }
+    const expected = options.expectedResourceVersion;
+    if (expected && expected !== String(current.rv)) {
+      throw objectConflict(
+        ref,
+        `Precondition failed: ResourceVersion in precondition: ${expected}, ResourceVersion in object meta: ${current.rv}`,
+      );
+    }
+    const rv = ++this.rv;
+    await this.tx`
+      delete from objects
+      where cluster_id = ${this.clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
+        and namespace = ${ref.namespace} and name = ${ref.name}`;
+    const last: KubeObject = {
+      ...current.body,
+      metadata: { ...current.body.metadata, resourceVersion: String(rv) },
+    };
+    this.record("DELETED", ref, rv, last);
+    return last;
+  }
+
+  private async row(ref: ObjectRef): Promise<ObjectRow | undefined> {
+    const rows = await this.tx<ObjectRow[]>`
+      select body, rv, uid from objects
+      where cluster_id = ${this.clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
+        and namespace = ${ref.namespace} and name = ${ref.name}`;
+    return rows[0];
+  }
+
+  private record(type: ChangeType, ref: ObjectRef, rv: number, object: KubeObject): void {
+    this.changes.push({ clusterId: this.clusterId, rv, type, ...ref, object });
+  }
+}
+
+/** Everything but metadata and status is "spec" for generation purposes, as in the workload strategies. */
+function specChanged(prev: KubeObject, next: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const { metadata: _m, status: _s, ...rest } = o;
+    return rest;
+  };
+  return !jsonEqual(strip(prev), strip(next));
+}
+
