@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { ApiError } from "../../apps/api/src/errors.ts";
+import type { ApiError } from "../../apps/api/src/errors.ts";
 import type { ObjectRef } from "../../apps/api/src/kube/object/types.ts";
 import { ObjectStore } from "../../apps/api/src/kube/store/object-store.ts";
 import type { Change } from "../../apps/api/src/kube/store/types.ts";
@@ -55,7 +55,9 @@ describe("object store", () => {
     );
     assert.equal(updated.metadata.resourceVersion, "2");
     await assert.rejects(
-      store.transact("c1", (tx) => tx.update(ref("a"), cm("a", { k: "x" }), { expectedResourceVersion: "1" })),
+      store.transact("c1", (tx) =>
+        tx.update(ref("a"), cm("a", { k: "x" }), { expectedResourceVersion: "1" }),
+      ),
       (err: ApiError) =>
         err.reason === "Conflict" &&
         err.message ===
@@ -77,7 +79,11 @@ describe("object store", () => {
     const created = await store.transact("c1", (tx) => tx.create(dref, dep, { trackGeneration: true }));
     assert.equal(created.metadata.generation, 1);
     const labelled = await store.transact("c1", (tx) =>
-      tx.update(dref, { ...created, metadata: { ...created.metadata, labels: { a: "b" } } }, { trackGeneration: true }),
+      tx.update(
+        dref,
+        { ...created, metadata: { ...created.metadata, labels: { a: "b" } } },
+        { trackGeneration: true },
+      ),
     );
     assert.equal(labelled.metadata.generation, 1);
     const scaled = await store.transact("c1", (tx) =>
@@ -91,7 +97,8 @@ describe("object store", () => {
     const current = await store.get("c1", ref("a"));
     await assert.rejects(
       store.transact("c1", (tx) => tx.delete(ref("a"), { expectedUid: "other" })),
-      (err: ApiError) => err.reason === "Conflict" && err.message.includes("Precondition failed: UID in precondition"),
+      (err: ApiError) =>
+        err.reason === "Conflict" && err.message.includes("Precondition failed: UID in precondition"),
     );
     const gone = await store.transact("c1", (tx) =>
       tx.delete(ref("a"), { expectedResourceVersion: current!.metadata.resourceVersion! }),
@@ -100,11 +107,17 @@ describe("object store", () => {
     const log = await store.changesSince("c1", Number(current!.metadata.resourceVersion));
     assert.equal(log.at(-1)?.type, "DELETED");
     assert.equal(log.at(-1)?.object.metadata.resourceVersion, gone.metadata.resourceVersion);
-    await assert.rejects(store.transact("c1", (tx) => tx.delete(ref("a"))), { reason: "NotFound" });
+    await assert.rejects(
+      store.transact("c1", (tx) => tx.delete(ref("a"))),
+      { reason: "NotFound" },
+    );
   });
 
   test("writes to an unknown cluster are NotFound", async () => {
-    await assert.rejects(store.transact("nope", (tx) => tx.create(ref("x"), cm("x"))), { reason: "NotFound" });
+    await assert.rejects(
+      store.transact("nope", (tx) => tx.create(ref("x"), cm("x"))),
+      { reason: "NotFound" },
+    );
   });
 
   test("concurrent writers to one object: exactly one wins per version, the rest get Conflict", async () => {
@@ -122,9 +135,11 @@ describe("object store", () => {
       const won = attempts.filter((a) => a.status === "fulfilled");
       const lost = attempts.filter((a) => a.status === "rejected");
       assert.equal(won.length, 1);
-      for (const l of lost) assert.equal(((l as PromiseRejectedResult).reason as ApiError).reason, "Conflict");
-      const winner = (won[0] as PromiseFulfilledResult<{ data?: unknown; metadata: { resourceVersion?: string } }>)
-        .value;
+      for (const l of lost)
+        assert.equal(((l as PromiseRejectedResult).reason as ApiError).reason, "Conflict");
+      const winner = (
+        won[0] as PromiseFulfilledResult<{ data?: unknown; metadata: { resourceVersion?: string } }>
+      ).value;
       const stored = await store.get("c2", ref("hot"));
       assert.deepEqual(stored?.data, winner.data);
       version = winner.metadata.resourceVersion!;
@@ -138,7 +153,9 @@ describe("object store", () => {
     // A reader that, at any moment, must see versions 1..max with nothing missing.
     const reader = (async () => {
       while (!stop) {
-        const rows = await t.db.sql<{ rv: number }[]>`select rv from changes where cluster_id = 'c3' order by rv`;
+        const rows = await t.db.sql<
+          { rv: number }[]
+        >`select rv from changes where cluster_id = 'c3' order by rv`;
         rows.forEach((r, i) => {
           if (r.rv !== i + 1) holes++;
         });
@@ -172,7 +189,12 @@ describe("object store", () => {
     const page1 = await store.list("c3", { group: "", resource: "configmaps", limit: 50 });
     assert.equal(page1.items.length, 50);
     assert.ok(page1.last);
-    const page2 = await store.list("c3", { group: "", resource: "configmaps", limit: 100, after: page1.last });
+    const page2 = await store.list("c3", {
+      group: "",
+      resource: "configmaps",
+      limit: 100,
+      after: page1.last,
+    });
     assert.equal(page2.items.length, 70);
     assert.equal(page2.last, undefined);
   });

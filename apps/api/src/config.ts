@@ -82,3 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sandcastle";
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0";
+
+/** The base URL clients use to reach this install (written into kubeconfigs). */
+export function publicUrlOf(config: Config): string {
+  return config.publicUrl ?? `https://127.0.0.1:${config.port}`;
+}

@@ -23,7 +23,8 @@ export function objectAlreadyExists(ref: ObjectRef): ApiError {
 }
 
 export function objectConflict(ref: ObjectRef, reason?: string): ApiError {
-  const why = reason ?? "the object has been modified; please apply your changes to the latest version and try again";
+  const why =
+    reason ?? "the object has been modified; please apply your changes to the latest version and try again";
   return new ApiError(
     "Conflict",
     `Operation cannot be fulfilled on ${qualifiedResource(ref.group, ref.resource)} "${ref.name}": ${why}`,

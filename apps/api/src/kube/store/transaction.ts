@@ -175,4 +175,3 @@ function specChanged(prev: KubeObject, next: KubeObject): boolean {
   };
   return !jsonEqual(strip(prev), strip(next));
 }
-

@@ -1,0 +1,29 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+
+/** BullMQ keys live under the install's Redis prefix. */
+export const bullPrefix = (redisPrefix: string) => `${redisPrefix}:bull`;
+
+export const CLUSTER_LIFECYCLE_QUEUE = "cluster-lifecycle";
+
+/** Jobs that create and remove clusters. The job id is the cluster id: a retry never doubles work. */
+export type ClusterLifecycleJob =
+  | { name: "provision"; data: { clusterId: string } }
+  | { name: "delete"; data: { clusterId: string } };
+
+export function createClusterLifecycleQueue(connection: Redis, redisPrefix: string): Queue {
+  return new Queue(CLUSTER_LIFECYCLE_QUEUE, {
+    connection,
+    prefix: bullPrefix(redisPrefix),
+    defaultJobOptions: {
+      attempts: 5,
+      backoff: { type: "exponential", delay: 200 },
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    },
+  });
+}
+
+export async function enqueueClusterJob(queue: Queue, job: ClusterLifecycleJob): Promise<void> {
+  await queue.add(job.name, job.data, { jobId: `${job.name}-${job.data.clusterId}` });
+}

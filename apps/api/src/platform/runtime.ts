@@ -1,0 +1,74 @@
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { type Db, ensureDatabase, migrateDb, openDb } from "../../../../db/client.ts";
+import { SigningKeys } from "../auth/signing-keys.ts";
+import { TokenService } from "../auth/tokens.ts";
+import type { Config } from "../config.ts";
+import { ObjectStore } from "../kube/store/object-store.ts";
+import { RedisChangePublisher } from "../kube/store/publish.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createClusterLifecycleQueue } from "./queues.ts";
+import { createRedis } from "./redis.ts";
+
+/**
+ * What every API and worker process holds: pools, the store, keys and queues. Nothing in here is
+ * per cluster; the processes are stateless and any number of them can run.
+ */
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  db: Db;
+  redisUrl: string;
+  /** Fail-fast connection for publishing and enqueueing. */
+  redis: Redis;
+  store: ObjectStore;
+  keys: SigningKeys;
+  tokens: TokenService;
+  clusterQueue: Queue;
+  close(): Promise<void>;
+}
+
+export interface ServiceUrls {
+  databaseUrl: string;
+  redisUrl: string;
+}
+
+/** Prepares the database (create, migrate) and opens every shared connection. */
+export async function openRuntime(
+  config: Config,
+  urls: ServiceUrls,
+  options: { migrate?: boolean } = {},
+): Promise<Runtime> {
+  const log = createLogger(config.logLevel);
+  if (options.migrate !== false) {
+    await ensureDatabase(urls.databaseUrl);
+    await migrateDb(urls.databaseUrl);
+  }
+  const db = openDb(urls.databaseUrl);
+  const redis = createRedis(urls.redisUrl, "producer");
+  const store = new ObjectStore(db, { retention: config.changeLogRetention, log });
+  store.addSink(new RedisChangePublisher(redis, config.redisPrefix));
+  const keys = new SigningKeys(db.orm, config.signingKeyMaxAgeDays);
+  await keys.init();
+  const tokens = new TokenService(db.orm, keys);
+  const clusterQueue = createClusterLifecycleQueue(redis, config.redisPrefix);
+  return {
+    config,
+    log,
+    clock: systemClock,
+    db,
+    redisUrl: urls.redisUrl,
+    redis,
+    store,
+    keys,
+    tokens,
+    clusterQueue,
+    async close() {
+      await clusterQueue.close();
+      redis.disconnect();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { Hono } from "hono";
+import type { Principal } from "../auth/tokens.ts";
+import { forbidden } from "../errors.ts";
+import type { Runtime } from "../platform/runtime.ts";
+import { createCluster, deleteCluster, getCluster, listClusters } from "../services/clusters.ts";
+import type { TenantContext } from "../services/context.ts";
+import { getKubeconfig } from "../services/kubeconfig.ts";
+import { signup } from "../services/signup.ts";
+import { createToken, listTokens, revokeToken } from "../services/tokens.ts";
+import { parseJsonBody } from "./request.ts";
+import { createClusterBody, createTokenBody, signupBody } from "./schemas.ts";
+
+type Env = { Variables: { principal: Principal } };
+
+/** The tenant REST API under /v1: parse, authenticate, delegate to services/. */
+export function tenantRoutes(runtime: Runtime, caPem: string): Hono<Env> {
+  const app = new Hono<Env>();
+  const ctx = (principal: Principal): TenantContext => ({ runtime, principal });
+
+  app.post("/signup", async (c) => {
+    const body = await parseJsonBody(c, signupBody);
+    return c.json(await signup(runtime, body.email, c.req.header("authorization")), 201);
+  });
+
+  app.use("*", async (c, next) => {
+    const principal = await runtime.tokens.authenticate(c.req.header("authorization"));
+    // Kubeconfig tokens reach one cluster's Kubernetes API, never the tenant API.
+    if (principal.kind !== "tenant")
+      throw forbidden("this token is scoped to one cluster's Kubernetes API", "token_scope");
+    c.set("principal", principal);
+    await next();
+  });
+
+  app.post("/tokens", async (c) => {
+    const body = await parseJsonBody(c, createTokenBody);
+    return c.json(await createToken(ctx(c.get("principal")), body), 201);
+  });
+  app.get("/tokens", async (c) => c.json({ items: await listTokens(ctx(c.get("principal"))) }));
+  app.delete("/tokens/:id", async (c) => {
+    await revokeToken(ctx(c.get("principal")), c.req.param("id"));
+    return c.body(null, 204);
+  });
+
+  app.post("/clusters", async (c) => {
+    const body = await parseJsonBody(c, createClusterBody);
+    return c.json(await createCluster(ctx(c.get("principal")), body), 201);
+  });
+  app.get("/clusters", async (c) => c.json({ items: await listClusters(ctx(c.get("principal"))) }));
+  app.get("/clusters/:id", async (c) => c.json(await getCluster(ctx(c.get("principal")), c.req.param("id"))));
+  app.delete("/clusters/:id", async (c) =>
+    c.json(await deleteCluster(ctx(c.get("principal")), c.req.param("id")), 202),
+  );
+  app.get("/clusters/:id/kubeconfig", async (c) => {
+    const yaml = await getKubeconfig(ctx(c.get("principal")), c.req.param("id"), caPem);
+    return c.body(yaml, 200, { "content-type": "application/yaml; charset=utf-8" });
+  });
+  return app;
+}

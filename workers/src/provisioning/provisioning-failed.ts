@@ -1,0 +1,21 @@
+import { and, eq } from "drizzle-orm";
+import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
+import { clusters } from "../../../db/schema/index.ts";
+
+/** After the last retry, the cluster says why it never became Ready instead of staying Provisioning. */
+export async function markProvisioningFailed(
+  runtime: Runtime,
+  clusterId: string,
+  message: string,
+): Promise<void> {
+  const now = runtime.clock.now().toISOString();
+  await runtime.db.orm
+    .update(clusters)
+    .set({
+      phase: "Failed",
+      conditions: [
+        { type: "Ready", status: "False", reason: "ProvisioningFailed", message, lastTransitionTime: now },
+      ],
+    })
+    .where(and(eq(clusters.id, clusterId), eq(clusters.phase, "Provisioning")));
+}

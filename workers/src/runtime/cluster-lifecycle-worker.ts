@@ -1,0 +1,51 @@
+import { type Job, Worker } from "bullmq";
+import { errorFields } from "../../../apps/api/src/platform/logger.ts";
+import {
+  bullPrefix,
+  CLUSTER_LIFECYCLE_QUEUE,
+  type ClusterLifecycleJob,
+} from "../../../apps/api/src/platform/queues.ts";
+import { createRedis } from "../../../apps/api/src/platform/redis.ts";
+import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
+import { provisionCluster, removeCluster } from "../provisioning/provision-cluster.ts";
+import { markProvisioningFailed } from "../provisioning/provisioning-failed.ts";
+
+export interface Closable {
+  close(): Promise<void>;
+}
+
+/** Runs cluster provisioning and removal jobs. Several workers may share the queue. */
+export function startClusterLifecycleWorker(runtime: Runtime): Closable {
+  const connection = createRedis(runtime.redisUrl, "worker");
+  const worker = new Worker(
+    CLUSTER_LIFECYCLE_QUEUE,
+    async (job: Job) => {
+      const { name, data } = job as unknown as ClusterLifecycleJob;
+      if (name === "provision") await provisionCluster(runtime, data.clusterId);
+      else if (name === "delete") await removeCluster(runtime, data.clusterId);
+    },
+    {
+      connection,
+      prefix: bullPrefix(runtime.config.redisPrefix),
+      concurrency: runtime.config.provisionConcurrency,
+    },
+  );
+  worker.on("failed", (job, err) => {
+    runtime.log.error("cluster lifecycle job failed", {
+      job: job?.name,
+      clusterId: job?.data?.clusterId,
+      attempts: job?.attemptsMade,
+      ...errorFields(err),
+    });
+    if (job && job.name === "provision" && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      void markProvisioningFailed(runtime, job.data.clusterId, err.message);
+    }
+  });
+  worker.on("error", (err) => runtime.log.error("cluster lifecycle worker error", errorFields(err)));
+  return {
+    async close() {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}
