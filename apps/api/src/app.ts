@@ -51,7 +51,9 @@ export function createApp({ runtime, caPem }: AppOptions): Hono {
   // kubectl sends `get --raw /path` to the host root, without the kubeconfig's /k8s/<id> prefix. A
   // kubeconfig token names its cluster, so such requests are served by that cluster's API.
   app.all("*", async (c, next) => {
-    const clusterId = c.req.path.startsWith("/k8s/") ? undefined : clusterOfBearer(c.req.header("authorization"));
+    const clusterId = c.req.path.startsWith("/k8s/")
+      ? undefined
+      : clusterOfBearer(c.req.header("authorization"));
     if (!clusterId) return next();
     const url = new URL(c.req.url);
     url.pathname = `/k8s/${clusterId}${url.pathname}`;
@@ -79,7 +81,9 @@ export function createApp({ runtime, caPem }: AppOptions): Hono {
       runtime.log.error("unhandled error", { path: c.req.path, ...errorFields(err) });
     const requestId = c.res.headers.get("x-request-id") ?? c.req.header("x-request-id") ?? randomUUID();
     if (c.req.path.startsWith("/k8s/")) {
-      return c.json(failureStatus(apiErr), apiErr.status as 400);
+      // kube-apiserver never says why a credential failed; kubectl prints "(Unauthorized)".
+      const shown = apiErr.reason === "Unauthorized" ? new ApiError("Unauthorized", "Unauthorized") : apiErr;
+      return c.json(failureStatus(shown), shown.status as 400);
     }
     return c.json({ code: apiErr.code, message: apiErr.message, requestId }, apiErr.status as 400);
   });
@@ -92,7 +96,9 @@ function clusterOfBearer(authorization: string | undefined): string | undefined 
   if (!token) return undefined;
   try {
     const scope = decodeJwt(token).scp;
-    return typeof scope === "string" && scope.startsWith("cluster:") ? scope.slice("cluster:".length) : undefined;
+    return typeof scope === "string" && scope.startsWith("cluster:")
+      ? scope.slice("cluster:".length)
+      : undefined;
   } catch {
     return undefined;
   }

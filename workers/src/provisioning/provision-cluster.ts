@@ -10,7 +10,7 @@ import { bootstrapObjects } from "./bootstrap-objects.ts";
  */
 export async function provisionCluster(runtime: Runtime, clusterId: string): Promise<void> {
   const [cluster] = await runtime.db.orm.select().from(clusters).where(eq(clusters.id, clusterId));
-  if (!cluster || cluster.phase !== "Provisioning") return;
+  if (cluster?.phase !== "Provisioning") return;
   const ca = await loadOrCreateCa(runtime.db.orm);
   const now = runtime.clock.now();
   const items = bootstrapObjects({ clusterName: cluster.name, spec: cluster.spec, caPem: ca.certPem, now });

@@ -102,9 +102,6 @@ const noop = async () => {};
 async function resolvePostgres(config: Config, baseDir: string, probe: Probe): Promise<Resolved> {
   if (config.databaseUrl) return { url: config.databaseUrl, describe: "postgres: DATABASE_URL", stop: noop };
   if (await probe(HOST, 5432)) {
-    // Best effort: a trust-auth local server (CI, dev boxes) rarely has our database yet. Any other
-    // failure (auth, not Postgres) is left for the first real connection to report.
-    await ensureDatabase(5432, undefined).catch(() => {});
     return {
       url: DEFAULT_DATABASE_URL,
       describe: `postgres: local server on ${HOST}:5432 (database ${DATABASE})`,
@@ -335,7 +332,8 @@ async function runningPostmaster(dataDir: string): Promise<{ pid: number; port: 
   return (await probeTcp(HOST, info.port)) ? { pid: info.pid, port: info.port } : undefined;
 }
 
-async function ensureDatabase(port: number, password: string | undefined): Promise<void> {
+/** Creates our database, so the URL returned works before the runtime's own ensureDatabase runs. */
+async function ensureDatabase(port: number, password: string): Promise<void> {
   const sql = postgres({
     host: HOST,
     port,
