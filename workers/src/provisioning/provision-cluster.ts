@@ -1,40 +1,50 @@
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import { loadOrCreateCa } from "../../../apps/api/src/tls/server-tls.ts";
-import { apiTokens, clusters } from "../../../db/schema/index.ts";
+import { apiTokens, type ClusterSpec, clusters } from "../../../db/schema/index.ts";
 import { bootstrapObjects } from "./bootstrap-objects.ts";
 
 /**
- * Writes a new cluster's initial objects through the store in one transaction and marks it Ready.
- * Idempotent: a retry after a crash finds the objects there and only finishes the phase change.
+ * Writes a new cluster's initial objects and marks it Ready, in one transaction. Idempotent: a retry
+ * after a crash finds the work done, or does all of it.
  */
 export async function provisionCluster(runtime: Runtime, clusterId: string): Promise<void> {
-  const [cluster] = await runtime.db.orm.select().from(clusters).where(eq(clusters.id, clusterId));
-  if (cluster?.phase !== "Provisioning") return;
-  const ca = await loadOrCreateCa(runtime.db.orm);
+  const sql = runtime.db.sql;
+  const [cluster] = await sql<{ name: string; spec: ClusterSpec }[]>`
+    select name, spec from clusters where id = ${clusterId} and phase = 'Provisioning'`;
+  if (!cluster) return;
+  const caPem = await installCa(runtime);
   const now = runtime.clock.now();
-  const items = bootstrapObjects({ clusterName: cluster.name, spec: cluster.spec, caPem: ca.certPem, now });
-  await runtime.store.transact(clusterId, async (tx) => {
-    if (await tx.get(items[0]!.ref)) return;
-    await tx.createMany(items);
-  });
-  await runtime.db.orm
-    .update(clusters)
-    .set({
-      phase: "Ready",
-      readyAt: now,
-      conditions: [
-        {
-          type: "Ready",
-          status: "True",
-          reason: "Provisioned",
-          message: "the cluster is ready",
-          lastTransitionTime: now.toISOString(),
-        },
-      ],
-    })
-    // A cluster deleted meanwhile stays Deleting.
-    .where(and(eq(clusters.id, clusterId), eq(clusters.phase, "Provisioning")));
+  const items = bootstrapObjects({ clusterName: cluster.name, spec: cluster.spec, caPem, now });
+  const conditions = [
+    {
+      type: "Ready",
+      status: "True",
+      reason: "Provisioned",
+      message: "the cluster is ready",
+      lastTransitionTime: now.toISOString(),
+    },
+  ];
+  await runtime.store.bootstrap(
+    clusterId,
+    items,
+    (tx) =>
+      // A cluster deleted meanwhile stays Deleting.
+      tx`update clusters set phase = 'Ready', ready_at = ${now.toISOString()}, conditions = ${JSON.stringify(conditions)}
+       where id = ${clusterId} and phase = 'Provisioning'`,
+  );
+}
+
+/** The install's CA never changes once created, so each runtime reads it once. */
+const caPems = new WeakMap<Runtime, Promise<string>>();
+function installCa(runtime: Runtime): Promise<string> {
+  let pem = caPems.get(runtime);
+  if (!pem) {
+    pem = loadOrCreateCa(runtime.db.orm).then((ca) => ca.certPem);
+    pem.catch(() => caPems.delete(runtime));
+    caPems.set(runtime, pem);
+  }
+  return pem;
 }
 
 /** Removes every row of a deleted cluster: objects, change log, counter, tokens, the cluster itself. */

@@ -1,5 +1,4 @@
-import { and, eq } from "drizzle-orm";
-import type { Database } from "../../../../db/client.ts";
+import type { Db } from "../../../../db/client.ts";
 import { apiTokens } from "../../../../db/schema/index.ts";
 import { unauthorized } from "../errors.ts";
 import { randomId } from "../platform/ids.ts";
@@ -23,7 +22,7 @@ export interface IssuedToken {
 /** Issues and checks API tokens: a signed JWT whose jti names a row that must still exist. */
 export class TokenService {
   constructor(
-    private readonly db: Database,
+    private readonly db: Db,
     private readonly keys: SigningKeys,
   ) {}
 
@@ -35,7 +34,7 @@ export class TokenService {
     const expiresAt = options.expiresInSeconds
       ? new Date(Date.now() + options.expiresInSeconds * 1000)
       : null;
-    await this.db.insert(apiTokens).values({
+    await this.db.orm.insert(apiTokens).values({
       id,
       tenantId,
       name: options.name,
@@ -80,12 +79,14 @@ export class TokenService {
     }
     if (typeof payload.jti !== "string" || typeof payload.sub !== "string")
       throw unauthorized("invalid token");
-    const [row] = await this.db
-      .select()
-      .from(apiTokens)
-      .where(and(eq(apiTokens.id, payload.jti), eq(apiTokens.tenantId, payload.sub)));
+    // Every request runs this: one primary-key lookup, in plain SQL.
+    const [row] = await this.db.sql<
+      { tenant_id: string; kind: Principal["kind"]; cluster_id: string | null; expired: boolean }[]
+    >`
+      select tenant_id, kind, cluster_id, coalesce(expires_at <= now(), false) as expired
+      from api_tokens where id = ${payload.jti} and tenant_id = ${payload.sub}`;
     if (!row) throw unauthorized("token revoked");
-    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw unauthorized("token expired");
-    return { tenantId: row.tenantId, tokenId: row.id, kind: row.kind, clusterId: row.clusterId };
+    if (row.expired) throw unauthorized("token expired");
+    return { tenantId: row.tenant_id, tokenId: payload.jti, kind: row.kind, clusterId: row.cluster_id };
   }
 }

@@ -52,7 +52,7 @@ export async function openRuntime(
   store.addSink(new RedisChangePublisher(redis, config.redisPrefix));
   const keys = new SigningKeys(db.orm, config.signingKeyMaxAgeDays);
   await keys.init();
-  const tokens = new TokenService(db.orm, keys);
+  const tokens = new TokenService(db, keys);
   const clusterQueue = createClusterLifecycleQueue(redis, config.redisPrefix);
   return {
     config,

@@ -14,39 +14,47 @@ export interface CreateClusterInput {
 }
 
 /**
- * Records the cluster (phase Provisioning) and queues its provisioning job. The tenant row is locked
- * so that concurrent creations cannot pass the per-tenant cap together.
+ * Records the cluster (phase Provisioning) and queues its provisioning job. One statement takes a
+ * slot under the per-tenant cap (the UPDATE re-checks the count on the latest row, so concurrent
+ * creations cannot pass the cap together), inserts the cluster and its version counter; a taken
+ * name fails on the unique index. No lock outlives the statement.
  */
 export async function createCluster(ctx: TenantContext, input: CreateClusterInput): Promise<ClusterView> {
   const { runtime, principal } = ctx;
   const id = `c${randomId(15)}`;
   const now = runtime.clock.now();
-  const row = await runtime.db.orm.transaction(async (tx) => {
-    await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, principal.tenantId)).for("update");
-    const [count] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(clusters)
-      .where(and(eq(clusters.tenantId, principal.tenantId), ne(clusters.phase, "Deleting")));
-    const max = runtime.config.maxClustersPerTenant;
-    if ((count?.n ?? 0) >= max) {
-      throw new ApiError(
-        "Forbidden",
-        `cluster limit reached: this tenant already has ${max} clusters; delete one first`,
-        undefined,
-        "cluster_limit_reached",
-      );
-    }
-    const taken = await tx
-      .select({ id: clusters.id })
-      .from(clusters)
-      .where(
-        and(
-          eq(clusters.tenantId, principal.tenantId),
-          eq(clusters.name, input.name),
-          ne(clusters.phase, "Deleting"),
-        ),
-      );
-    if (taken.length > 0) {
+  const max = runtime.config.maxClustersPerTenant;
+  const conditions = [
+    {
+      type: "Ready",
+      status: "False",
+      reason: "Provisioning",
+      message: "the cluster is being created",
+      lastTransitionTime: now.toISOString(),
+    },
+  ];
+  const spec: ClusterSpec = { nodes: input.nodes, speed: input.speed };
+  const expiresAt = input.ttlSeconds ? new Date(now.getTime() + input.ttlSeconds * 1000) : null;
+  const sql = runtime.db.sql;
+  let rows: { id: string }[];
+  try {
+    rows = await sql`
+      with slot as (
+        update tenants set cluster_count = cluster_count + 1
+        where id = ${principal.tenantId} and cluster_count < ${max}
+        returning id
+      ), created as (
+        insert into clusters (id, tenant_id, name, phase, conditions, spec, created_at, expires_at)
+        select ${id}, slot.id, ${input.name}, 'Provisioning', ${JSON.stringify(conditions)}, ${JSON.stringify(spec)},
+               ${now.toISOString()}, ${expiresAt?.toISOString() ?? null}
+        from slot
+        returning id
+      ), counter as (
+        insert into cluster_versions (cluster_id) select id from created
+      )
+      select id from created`;
+  } catch (err) {
+    if ((err as { code?: string }).code === "23505") {
       throw new ApiError(
         "Conflict",
         `a cluster named "${input.name}" already exists`,
@@ -54,32 +62,27 @@ export async function createCluster(ctx: TenantContext, input: CreateClusterInpu
         "name_taken",
       );
     }
-    const [created] = await tx
-      .insert(clusters)
-      .values({
-        id,
-        tenantId: principal.tenantId,
-        name: input.name,
-        phase: "Provisioning",
-        conditions: [
-          {
-            type: "Ready",
-            status: "False",
-            reason: "Provisioning",
-            message: "the cluster is being created",
-            lastTransitionTime: now.toISOString(),
-          },
-        ],
-        spec: { nodes: input.nodes, speed: input.speed },
-        createdAt: now,
-        expiresAt: input.ttlSeconds ? new Date(now.getTime() + input.ttlSeconds * 1000) : null,
-      })
-      .returning();
-    await tx.execute(sql`insert into cluster_versions (cluster_id) values (${id})`);
-    return created!;
-  });
+    throw err;
+  }
+  if (rows.length === 0) {
+    throw new ApiError(
+      "Forbidden",
+      `cluster limit reached: this tenant already has ${max} clusters; delete one first`,
+      undefined,
+      "cluster_limit_reached",
+    );
+  }
   await enqueueClusterJob(runtime.clusterQueue, { name: "provision", data: { clusterId: id } });
-  return clusterView(runtime, row);
+  return clusterView(runtime, {
+    id,
+    name: input.name,
+    phase: "Provisioning",
+    conditions: conditions as ClusterRow["conditions"],
+    spec,
+    createdAt: now,
+    readyAt: null,
+    expiresAt,
+  });
 }
 
 export async function listClusters(ctx: TenantContext): Promise<ClusterView[]> {
@@ -127,6 +130,10 @@ export async function deleteCluster(ctx: TenantContext, id: string): Promise<Clu
       .returning();
     if (!updated) throw notFoundError(`cluster "${id}" not found`);
     await tx.delete(apiTokens).where(eq(apiTokens.clusterId, id));
+    await tx
+      .update(tenants)
+      .set({ clusterCount: sql`${tenants.clusterCount} - 1` })
+      .where(eq(tenants.id, ctx.principal.tenantId));
     return updated;
   });
   await enqueueClusterJob(runtime.clusterQueue, { name: "delete", data: { clusterId: id } });

@@ -1,5 +1,3 @@
-import { and, eq, ne } from "drizzle-orm";
-import { clusters } from "../../../../../db/schema/index.ts";
 import type { Principal } from "../../auth/tokens.ts";
 import { ApiError } from "../../errors.ts";
 import type { Runtime } from "../../platform/runtime.ts";
@@ -25,16 +23,9 @@ export async function authorizeCluster(
     `the server could not find the requested resource (cluster "${clusterId}")`,
   );
   if (principal.kind === "cluster" && principal.clusterId !== clusterId) throw notFound;
-  const [row] = await runtime.db.orm
-    .select({ tenantId: clusters.tenantId })
-    .from(clusters)
-    .where(
-      and(
-        eq(clusters.id, clusterId),
-        eq(clusters.tenantId, principal.tenantId),
-        ne(clusters.phase, "Deleting"),
-      ),
-    );
+  const [row] = await runtime.db.sql<{ tenant_id: string }[]>`
+    select tenant_id from clusters
+    where id = ${clusterId} and tenant_id = ${principal.tenantId} and phase <> 'Deleting'`;
   if (!row) throw notFound;
-  return { principal, clusterId, tenantId: row.tenantId };
+  return { principal, clusterId, tenantId: row.tenant_id };
 }

@@ -1,3 +1,4 @@
+import type { TransactionSql } from "postgres";
 import type { Db } from "../../../../../db/client.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { errorFields } from "../../platform/logger.ts";
@@ -39,6 +40,30 @@ export class ObjectStore {
   /** Creates the counter row of a new cluster; writes to a cluster without one fail as NotFound. */
   async initCluster(clusterId: string): Promise<void> {
     await this.db.sql`insert into cluster_versions (cluster_id) values (${clusterId}) on conflict do nothing`;
+  }
+
+  /**
+   * Writes a new cluster's first objects. Nobody can watch a cluster before it exists, so these get
+   * versions 1..n without change-log rows, and the log starts after them (a watch from an older
+   * version gets 410 and relists, as Kubernetes clients do). Idempotent: a no-op once done.
+   */
+  async bootstrap(
+    clusterId: string,
+    items: readonly { ref: ObjectRef; object: KubeObject }[],
+    /** Runs in the same transaction, so the caller's own bookkeeping commits with the objects. */
+    alongside?: (sql: TransactionSql) => Promise<unknown>,
+  ): Promise<void> {
+    await this.db.sql.begin(async (sql) => {
+      const [counter] = await sql<{ rv: number }[]>`
+        select rv from cluster_versions where cluster_id = ${clusterId} for update`;
+      if (!counter) throw clusterGone(clusterId);
+      if (counter.rv === 0) {
+        const tx = new StoreTransaction(sql, clusterId, 0, this.now);
+        await tx.createMany(items);
+        await sql`update cluster_versions set rv = ${tx.currentRv}, compacted_rv = ${tx.currentRv} where cluster_id = ${clusterId}`;
+      }
+      await alongside?.(sql);
+    });
   }
 
   /** Removes every row the store holds for a cluster. */

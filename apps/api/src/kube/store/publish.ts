@@ -7,7 +7,16 @@ export function changeChannel(prefix: string, clusterId: string): string {
   return redisKey(prefix, "changes", clusterId);
 }
 
-/** Publishes each commit's changes as one message: `{"changes": Change[]}` in version order. */
+/**
+ * What travels on a cluster's channel, one message per commit: the changes themselves, or for a big
+ * commit (provisioning, bulk deletes) only the range of versions, which watchers read from the change
+ * log. Either way a watcher learns of every version, so it can tell a gap from a quiet channel.
+ */
+export type ChangeMessage = { changes: Change[] } | { range: { from: number; to: number } };
+
+/** Commits larger than this are announced by range: most have no watcher, and Redis need not carry them. */
+export const INLINE_MESSAGE_LIMIT = 16 * 1024;
+
 export class RedisChangePublisher implements ChangeSink {
   constructor(
     private readonly redis: Redis,
@@ -15,6 +24,11 @@ export class RedisChangePublisher implements ChangeSink {
   ) {}
 
   async changesCommitted(clusterId: string, changes: readonly Change[]): Promise<void> {
-    await this.redis.publish(changeChannel(this.prefix, clusterId), JSON.stringify({ changes }));
+    const inline = JSON.stringify({ changes });
+    const message =
+      inline.length <= INLINE_MESSAGE_LIMIT
+        ? inline
+        : JSON.stringify({ range: { from: changes[0]!.rv, to: changes[changes.length - 1]!.rv } });
+    await this.redis.publish(changeChannel(this.prefix, clusterId), message);
   }
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "cluster_count" integer DEFAULT 0 NOT NULL;
