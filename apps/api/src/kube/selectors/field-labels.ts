@@ -1,4 +1,4 @@
-import { goQuote } from "./go-format.ts";
+import { goQuote } from "../validation/go-format.ts";
 
 /*
  * Which field labels each resource accepts in a field selector, and the values it compares them with.

@@ -1,5 +1,5 @@
+import { compareGoStrings } from "../validation/go-format.ts";
 import { type FieldGetter, fieldLabelsFor, type JsonObject } from "./field-labels.ts";
-import { compareGoStrings } from "./go-format.ts";
 import { SelectorError } from "./selector-error.ts";
 
 /** One `field=value` or `field!=value` term; `field` is already the resource's internal name. */

@@ -2,8 +2,8 @@
  * Label and field selectors as kube-apiserver 1.32 parses, matches and rejects them. Everything here is
  * pure; errors are SelectorError (an ApiError with reason BadRequest) carrying upstream's exact text.
  */
-export type { FieldError, FieldErrorType } from "./field-error.ts";
-export { aggregateFieldErrors, formatFieldError } from "./field-error.ts";
+export type { FieldError, FieldErrorType } from "../validation/field-errors.ts";
+export { aggregateFieldErrors, formatFieldError } from "../validation/field-errors.ts";
 export type { FieldGetter, JsonObject, ResourceFieldLabels } from "./field-labels.ts";
 export { fieldLabelsFor } from "./field-labels.ts";
 export type { FieldRequirement, FieldSelector } from "./field-selector.ts";
@@ -33,6 +33,12 @@ export {
   selectorFromSet,
   validateLabelSelector,
 } from "./label-selector-object.ts";
-export { dns1123SubdomainErrors, labelKeyErrors, labelValueErrors } from "./label-validation.ts";
+export {
+  dns1035LabelErrors,
+  dns1123LabelErrors,
+  dns1123SubdomainErrors,
+  labelKeyErrors,
+  labelValueErrors,
+} from "./label-validation.ts";
 export type { SelectorErrorKind } from "./selector-error.ts";
 export { SelectorError } from "./selector-error.ts";

@@ -1,5 +1,5 @@
-import { aggregateFieldErrors, type FieldError, invalidField } from "./field-error.ts";
-import { compareGoStrings } from "./go-format.ts";
+import { aggregateFieldErrors, type FieldError, invalidField } from "../validation/field-errors.ts";
+import { compareGoStrings } from "../validation/go-format.ts";
 import { labelKeyErrors, labelValueErrors } from "./label-validation.ts";
 
 /** A requirement's operator, spelled as upstream's selection.Operator values. */

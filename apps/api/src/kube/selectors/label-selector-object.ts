@@ -1,5 +1,5 @@
-import { type FieldError, forbiddenField, invalidField, requiredField } from "./field-error.ts";
-import { compareGoStrings, goQuote } from "./go-format.ts";
+import { type FieldError, forbiddenField, invalidField, requiredField } from "../validation/field-errors.ts";
+import { compareGoStrings, goQuote } from "../validation/go-format.ts";
 import { type LabelOperator, type LabelRequirement, newRequirement } from "./label-requirement.ts";
 import {
   EVERYTHING_LABELS,

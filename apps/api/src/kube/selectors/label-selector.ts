@@ -1,5 +1,5 @@
-import { formatFieldError, invalidField } from "./field-error.ts";
-import { compareGoStrings, sortedUnique } from "./go-format.ts";
+import { formatFieldError, invalidField } from "../validation/field-errors.ts";
+import { compareGoStrings, sortedUnique } from "../validation/go-format.ts";
 import { scanLabelSelector, type Token, type TokenType } from "./label-lexer.ts";
 import {
   formatRequirement,

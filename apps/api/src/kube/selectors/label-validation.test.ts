@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { goQuote, goStringSliceLiteral } from "./go-format.ts";
+import { goQuote, goStringSliceLiteral } from "../validation/go-format.ts";
 import { dns1123SubdomainErrors, labelKeyErrors, labelValueErrors } from "./label-validation.ts";
 
 // Messages from apimachinery pkg/util/validation/validation.go at release-1.32.

@@ -1,4 +1,4 @@
-import { byteLength } from "./go-format.ts";
+import { byteLength } from "../validation/go-format.ts";
 
 /*
  * Label key and value rules with apimachinery's messages (pkg/util/validation/validation.go at
@@ -50,6 +50,33 @@ export function dns1123SubdomainErrors(value: string): string[] {
 }
 
 /** validation.IsQualifiedName: what a label key must be (`[prefix/]name`). */
+const DNS1123_LABEL_RE = new RegExp(`^${DNS1123_LABEL_FMT}$`);
+const DNS1123_LABEL_MSG =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+const DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?";
+const DNS1035_LABEL_RE = new RegExp(`^${DNS1035_LABEL_FMT}$`);
+const DNS1035_LABEL_MSG =
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
+const DNS_LABEL_MAX = 63;
+
+/** IsDNS1123Label: namespace names, container names, port names. */
+export function dns1123LabelErrors(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > DNS_LABEL_MAX) errs.push(maxLenError(DNS_LABEL_MAX));
+  if (!DNS1123_LABEL_RE.test(value))
+    errs.push(regexError(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, "my-name", "123-abc"));
+  return errs;
+}
+
+/** IsDNS1035Label: Service names. */
+export function dns1035LabelErrors(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > DNS_LABEL_MAX) errs.push(maxLenError(DNS_LABEL_MAX));
+  if (!DNS1035_LABEL_RE.test(value))
+    errs.push(regexError(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, "my-name", "abc-123"));
+  return errs;
+}
+
 export function labelKeyErrors(key: string): string[] {
   const errs: string[] = [];
   const parts = key.split("/");

@@ -1,9 +1,25 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { ApiError } from "../../errors.ts";
 import type { Runtime } from "../../platform/runtime.ts";
+import { openApiDocumentResponse, openApiIndexResponse } from "../openapi/responses.ts";
 import { authorizeCluster, type ClusterAccess } from "./cluster-access.ts";
+import {
+  aggregatedContentType,
+  aggregatedDiscovery,
+  aggregatedDiscoveryVersion,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+} from "./discovery.ts";
+import { dispatchResource } from "./dispatch.ts";
+import type { KubeResponse } from "./handlers/context.ts";
+import { parseResourcePath } from "./request-info.ts";
 import { KUBERNETES_VERSION } from "./version.ts";
 
 type Env = { Variables: { access: ClusterAccess } };
+
+const notFound = () => new ApiError("NotFound", "the server could not find the requested resource");
 
 /** One Kubernetes API per cluster, mounted at /k8s/:clusterId. */
 export function kubeRoutes(runtime: Runtime): Hono<Env> {
@@ -12,6 +28,118 @@ export function kubeRoutes(runtime: Runtime): Hono<Env> {
     c.set("access", await authorizeCluster(runtime, c.req.header("authorization"), c.req.param("clusterId")));
     await next();
   });
-  app.get("/:clusterId/version", (c) => c.json(KUBERNETES_VERSION));
+  app.all("/:clusterId/*", async (c) => {
+    const clusterId = c.req.param("clusterId");
+    const prefix = `/k8s/${clusterId}`;
+    const url = new URL(c.req.url);
+    const path = url.pathname.slice(prefix.length) || "/";
+    return render(await serve(runtime, c, clusterId, prefix, path, url));
+  });
   return app;
+}
+
+async function serve(
+  runtime: Runtime,
+  c: Context<Env>,
+  clusterId: string,
+  prefix: string,
+  path: string,
+  url: URL,
+): Promise<KubeResponse> {
+  const method = c.req.method;
+  const accept = c.req.header("accept");
+  const trimmed = path.replace(/\/+$/, "") || "/";
+  if (method === "GET") {
+    switch (trimmed) {
+      case "/version":
+        return { status: 200, body: KUBERNETES_VERSION };
+      case "/healthz":
+      case "/livez":
+      case "/readyz":
+        return { status: 200, body: "ok", contentType: "text/plain; charset=utf-8" };
+      case "/api":
+      case "/apis": {
+        const legacy = trimmed === "/api";
+        const aggregated = aggregatedDiscoveryVersion(accept);
+        if (aggregated) {
+          return {
+            status: 200,
+            body: aggregatedDiscovery(legacy, aggregated),
+            contentType: aggregatedContentType(aggregated),
+          };
+        }
+        return { status: 200, body: legacy ? apiVersions(new URL(c.req.url).host) : apiGroupList() };
+      }
+      case "/openapi/v3": {
+        const res = openApiIndexResponse({ ifNoneMatch: c.req.header("if-none-match") });
+        return {
+          status: res.status,
+          body: res.body,
+          headers: res.headers,
+          contentType: res.headers["Content-Type"],
+        };
+      }
+    }
+    if (trimmed.startsWith("/openapi/v3/")) {
+      const res = openApiDocumentResponse(
+        trimmed.slice("/openapi/v3/".length),
+        {
+          hash: url.searchParams.get("hash") ?? undefined,
+          ifNoneMatch: c.req.header("if-none-match"),
+          pathPrefix: prefix,
+        },
+        new Date(),
+      );
+      return {
+        status: res.status,
+        body: res.body,
+        headers: res.headers,
+        contentType: res.headers["Content-Type"],
+      };
+    }
+    const parts = trimmed.split("/").filter(Boolean);
+    if (parts[0] === "api" && parts.length === 2) {
+      const list = apiResourceList("", parts[1]!);
+      if (!list) throw notFound();
+      return { status: 200, body: list };
+    }
+    if (parts[0] === "apis" && parts.length === 2) {
+      const group = apiGroup(parts[1]!);
+      if (!group) throw notFound();
+      return { status: 200, body: group };
+    }
+    if (parts[0] === "apis" && parts.length === 3) {
+      const list = apiResourceList(parts[1]!, parts[2]!);
+      if (!list) throw notFound();
+      return { status: 200, body: list };
+    }
+  }
+  const resourcePath = parseResourcePath(trimmed);
+  if (!resourcePath) throw notFound();
+  let body: Uint8Array | undefined;
+  return dispatchResource(
+    {
+      runtime,
+      clusterId,
+      query: url.searchParams,
+      accept,
+      contentType: c.req.header("content-type"),
+      userAgent: c.req.header("user-agent"),
+      body: async () => {
+        body ??= new Uint8Array(await c.req.arrayBuffer());
+        return body;
+      },
+      now: runtime.clock.now(),
+    },
+    method,
+    resourcePath,
+  );
+}
+
+function render(res: KubeResponse): Response {
+  const headers = new Headers(res.headers);
+  for (const warning of res.warnings ?? []) headers.append("Warning", `299 - ${JSON.stringify(warning)}`);
+  headers.set("Content-Type", res.contentType ?? "application/json");
+  const body = typeof res.body === "string" ? res.body : JSON.stringify(res.body);
+  return new Response(res.status === 304 ? null : body, { status: res.status, headers });
 }

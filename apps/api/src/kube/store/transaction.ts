@@ -154,6 +154,28 @@ export class StoreTransaction {
     return last;
   }
 
+  /** Objects whose ownerReferences name `ownerUid` (for cascading deletion). */
+  async dependentsOf(ownerUid: string): Promise<{ ref: ObjectRef; object: KubeObject }[]> {
+    const rows = await this.tx<
+      { api_group: string; resource: string; namespace: string; name: string; body: KubeObject }[]
+    >`
+      select api_group, resource, namespace, name, body from objects
+      where cluster_id = ${this.clusterId}
+        and body->'metadata'->'ownerReferences' @> ${JSON.stringify([{ uid: ownerUid }])}::jsonb`;
+    return rows.map((r) => ({
+      ref: { group: r.api_group, resource: r.resource, namespace: r.namespace, name: r.name },
+      object: r.body,
+    }));
+  }
+
+  /** Every object in a namespace (for namespace deletion). */
+  async refsInNamespace(namespace: string): Promise<ObjectRef[]> {
+    const rows = await this.tx<{ api_group: string; resource: string; name: string }[]>`
+      select api_group, resource, name from objects
+      where cluster_id = ${this.clusterId} and namespace = ${namespace}`;
+    return rows.map((r) => ({ group: r.api_group, resource: r.resource, namespace, name: r.name }));
+  }
+
   private async row(ref: ObjectRef): Promise<ObjectRow | undefined> {
     const rows = await this.tx<ObjectRow[]>`
       select body, rv, uid from objects

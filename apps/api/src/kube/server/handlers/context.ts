@@ -1,0 +1,86 @@
+import type { Runtime } from "../../../platform/runtime.ts";
+import type { KubeObject, ObjectRef } from "../../object/types.ts";
+import type { ResourceDefinition } from "../../registry/types.ts";
+import type { StoreTransaction } from "../../store/transaction.ts";
+import type { ResourcePath } from "../request-info.ts";
+
+/** One Kubernetes API request, resolved to its cluster and resource. */
+export interface KubeRequest {
+  runtime: Runtime;
+  clusterId: string;
+  def: ResourceDefinition;
+  path: ResourcePath;
+  query: URLSearchParams;
+  accept: string | undefined;
+  contentType: string | undefined;
+  userAgent: string | undefined;
+  body(): Promise<Uint8Array>;
+  now: Date;
+}
+
+/** What a handler answers; the route adapter renders it. */
+export interface KubeResponse {
+  status: number;
+  body: unknown;
+  /** `Warning: 299 - "…"` headers (fieldValidation=Warn, deprecations). */
+  warnings?: string[];
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export function apiVersionOf(group: string, version: string): string {
+  return group ? `${group}/${version}` : version;
+}
+
+/** Where the object named by the request is stored. */
+export function storageRef(req: KubeRequest, name: string, namespace = req.path.namespace ?? ""): ObjectRef {
+  return {
+    group: req.def.storage.group,
+    resource: req.def.storage.resource,
+    namespace: req.def.namespaced ? namespace : "",
+    name,
+  };
+}
+
+/** Stored form → the form of the requested version. */
+export function fromStorage(req: KubeRequest, obj: KubeObject): KubeObject {
+  const { def } = req;
+  const converted = def.conversion ? def.conversion.fromStorage(obj) : structuredClone(obj);
+  converted.apiVersion = apiVersionOf(def.group, def.version);
+  converted.kind = def.kind;
+  return converted;
+}
+
+/** Requested version → the stored form. */
+export function toStorage(req: KubeRequest, obj: KubeObject): KubeObject {
+  const { def } = req;
+  const converted = def.conversion ? def.conversion.toStorage(obj) : { ...obj };
+  converted.apiVersion = apiVersionOf(def.storage.group, def.storage.version);
+  converted.kind = def.kind;
+  return converted;
+}
+
+/** Thrown inside a store transaction to roll a dry run back while keeping its result. */
+export class DryRunRollback extends Error {
+  constructor(readonly result: unknown) {
+    super("dry run");
+  }
+}
+
+/** Runs `work` in a write transaction; for dry runs, rolls it back and returns what it computed. */
+export async function transactMaybeDry<T>(
+  req: KubeRequest,
+  dryRun: boolean,
+  work: (tx: StoreTransaction) => Promise<T>,
+): Promise<T> {
+  try {
+    return await req.runtime.store.transact(req.clusterId, async (tx) => {
+      const result = await work(tx);
+      if (dryRun) throw new DryRunRollback(result);
+      return result;
+    });
+  } catch (err) {
+    if (err instanceof DryRunRollback) return err.result as T;
+    throw err;
+  }
+}

@@ -1,0 +1,148 @@
+import { ApiError } from "../../../errors.ts";
+import { kubeTime } from "../../../platform/clock.ts";
+import type { KubeObject, ObjectRef } from "../../object/types.ts";
+import { isJsonObject } from "../../object/types.ts";
+import { objectConflict, objectNotFound } from "../../store/errors.ts";
+import type { StoreTransaction } from "../../store/transaction.ts";
+import { parseJson } from "../request-body.ts";
+import { successStatus } from "../status.ts";
+import { fromStorage, type KubeRequest, type KubeResponse, storageRef, transactMaybeDry } from "./context.ts";
+
+type Propagation = "Background" | "Foreground" | "Orphan";
+
+interface DeleteOptions {
+  propagationPolicy: Propagation;
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun: boolean;
+}
+
+/** DeleteOptions from the body (kubectl sends JSON) and the query string. */
+export async function deleteOptions(req: KubeRequest): Promise<DeleteOptions> {
+  const bytes = await req.body();
+  const body = bytes.length > 0 ? parseJson(bytes, "DeleteOptions") : {};
+  if (!isJsonObject(body)) throw new ApiError("BadRequest", "DeleteOptions must be an object");
+  const q = req.query;
+  const propagation = (body.propagationPolicy ??
+    q.get("propagationPolicy") ??
+    (body.orphanDependents === true ? "Orphan" : "Background")) as string;
+  if (!["Background", "Foreground", "Orphan"].includes(propagation)) {
+    throw new ApiError(
+      "Invalid",
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagation}": supported values: "Foreground", "Background", "Orphan"`,
+    );
+  }
+  const grace = body.gracePeriodSeconds ?? q.get("gracePeriodSeconds") ?? undefined;
+  const dryRun = [...q.getAll("dryRun"), ...(Array.isArray(body.dryRun) ? body.dryRun : [])];
+  return {
+    propagationPolicy: propagation as Propagation,
+    ...(grace !== undefined && grace !== null ? { gracePeriodSeconds: Number(grace) } : {}),
+    ...(isJsonObject(body.preconditions)
+      ? { preconditions: body.preconditions as DeleteOptions["preconditions"] }
+      : {}),
+    dryRun: dryRun.length > 0,
+  };
+}
+
+/** DELETE of one object: finalizers and propagation as kube-apiserver handles them. */
+export async function deleteHandler(req: KubeRequest, name: string): Promise<KubeResponse> {
+  const options = await deleteOptions(req);
+  const result = await deleteObject(req, name, options);
+  return { status: 200, body: result };
+}
+
+export async function deleteObject(req: KubeRequest, name: string, options: DeleteOptions): Promise<unknown> {
+  const { def } = req;
+  const ref = storageRef(req, name);
+  return transactMaybeDry(req, options.dryRun, async (tx) => {
+    const current = await tx.get(ref);
+    if (!current) throw objectNotFound({ ...ref, group: def.group, resource: def.resource });
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== current.metadata.uid) {
+      throw objectConflict(
+        { ...ref, group: def.group, resource: def.resource },
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`,
+      );
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+      throw objectConflict(
+        { ...ref, group: def.group, resource: def.resource },
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+      );
+    }
+    if (def.storage.resource === "namespaces" && def.storage.group === "") {
+      return fromStorage(req, await deleteNamespace(req, tx, current));
+    }
+    const finalizers = new Set(current.metadata.finalizers ?? []);
+    if (finalizers.size > 0) {
+      // Kept until its finalizers are removed; marked for deletion once.
+      if (current.metadata.deletionTimestamp) return fromStorage(req, current);
+      const marked = structuredClone(current);
+      marked.metadata.deletionTimestamp = kubeTime(req.now);
+      marked.metadata.deletionGracePeriodSeconds = 0;
+      return fromStorage(req, await tx.update(ref, marked));
+    }
+    const gone = await tx.delete(ref);
+    await def.strategy.afterDelete?.(gone, {
+      now: req.now,
+      clusterId: req.clusterId,
+      dryRun: options.dryRun,
+      tx,
+    });
+    await cascade(req, tx, gone, options.propagationPolicy);
+    return successStatus({ name, group: def.group, kind: def.resource, uid: gone.metadata.uid });
+  });
+}
+
+/**
+ * Dependents of a deleted owner: deleted (Background, Foreground) or released from it (Orphan).
+ * Done in the same transaction until the garbage collector controller takes this over.
+ */
+async function cascade(
+  req: KubeRequest,
+  tx: StoreTransaction,
+  owner: KubeObject,
+  policy: Propagation,
+): Promise<void> {
+  const dependents = await tx.dependentsOf(owner.metadata.uid!);
+  for (const { ref, object } of dependents) {
+    const owners = (object.metadata.ownerReferences ?? []).filter((o) => o.uid !== owner.metadata.uid);
+    if (policy === "Orphan" || owners.length > 0) {
+      const released = structuredClone(object);
+      if (owners.length > 0) released.metadata.ownerReferences = owners;
+      else delete released.metadata.ownerReferences;
+      await tx.update(ref, released);
+      continue;
+    }
+    if ((object.metadata.finalizers?.length ?? 0) > 0) {
+      const marked = structuredClone(object);
+      marked.metadata.deletionTimestamp ??= kubeTime(req.now);
+      await tx.update(ref, marked);
+      continue;
+    }
+    const gone = await tx.delete(ref);
+    await cascade(req, tx, gone, policy);
+  }
+}
+
+/**
+ * A namespace goes Terminating; its content is removed, then the namespace itself (done here in
+ * one transaction until the namespace controller takes this over).
+ */
+async function deleteNamespace(req: KubeRequest, tx: StoreTransaction, ns: KubeObject): Promise<KubeObject> {
+  const name = ns.metadata.name!;
+  if (["default", "kube-system", "kube-public"].includes(name)) {
+    throw new ApiError("Forbidden", `namespaces "${name}" is forbidden: this namespace may not be deleted`, {
+      name,
+      kind: "namespaces",
+    });
+  }
+  const terminating = structuredClone(ns);
+  terminating.metadata.deletionTimestamp ??= kubeTime(req.now);
+  terminating.status = { ...(terminating.status as object), phase: "Terminating" };
+  const marked = await tx.update({ group: "", resource: "namespaces", namespace: "", name }, terminating);
+  for (const ref of await tx.refsInNamespace(name)) await tx.delete(ref);
+  const nsRef: ObjectRef = { group: "", resource: "namespaces", namespace: "", name };
+  await tx.delete(nsRef);
+  return marked;
+}

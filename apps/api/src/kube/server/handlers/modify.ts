@@ -1,0 +1,121 @@
+import { ApiError } from "../../../errors.ts";
+import { jsonEqual } from "../../object/equality.ts";
+import type { KubeObject } from "../../object/types.ts";
+import { updateManagedFields } from "../../patch/index.ts";
+import type { StrategyContext } from "../../registry/types.ts";
+import { objectConflict, objectNotFound } from "../../store/errors.ts";
+import { resetSystemMetadata, validateOrThrow } from "./admission.ts";
+import {
+  apiVersionOf,
+  fromStorage,
+  type KubeRequest,
+  storageRef,
+  toStorage,
+  transactMaybeDry,
+} from "./context.ts";
+import { removeIfFinalized } from "./finalize.ts";
+import type { WriteOptions } from "./write-options.ts";
+
+/**
+ * Computes the next state of an existing object from its current (requested-version) state. Runs
+ * inside the write transaction, so the object cannot change underneath it. Returning undefined
+ * means "the object does not exist" for writers that may create it (apply).
+ */
+export type Mutation = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+
+export interface ModifyOptions extends WriteOptions {
+  /** Which part a write may change: the main resource (spec …) or a subresource (status, scale). */
+  subresource?: string;
+  /** "Apply" writes set their managedFields themselves. */
+  managedFieldsDone?: boolean;
+}
+
+/**
+ * The update pipeline shared by PUT and every PATCH: read, mutate, keep what this write may not
+ * change, default, validate, record field ownership, write with the read version as precondition.
+ * A write that changes nothing returns the stored object untouched (same resourceVersion).
+ */
+export async function modifyObject(
+  req: KubeRequest,
+  name: string,
+  mutate: Mutation,
+  options: ModifyOptions,
+): Promise<KubeObject> {
+  const { def } = req;
+  const ref = storageRef(req, name);
+  const ctx: StrategyContext = { now: req.now, clusterId: req.clusterId, dryRun: options.dryRun };
+  const stored = await transactMaybeDry(req, options.dryRun, async (tx) => {
+    const storedCurrent = await tx.get(ref);
+    if (!storedCurrent) throw objectNotFound({ ...ref, group: def.group, resource: def.resource });
+    const current = fromStorage(req, storedCurrent);
+    let next = structuredClone(await mutate(structuredClone(current)));
+    const requestedRv = next.metadata.resourceVersion;
+    if (requestedRv && requestedRv !== current.metadata.resourceVersion) {
+      throw objectConflict({ ...ref, group: def.group, resource: def.resource });
+    }
+    if (next.metadata.name && next.metadata.name !== name) {
+      throw new ApiError(
+        "BadRequest",
+        `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`,
+      );
+    }
+    if (def.namespaced && next.metadata.namespace && next.metadata.namespace !== req.path.namespace) {
+      throw new ApiError(
+        "BadRequest",
+        "the namespace of the provided object does not match the namespace sent on the request",
+      );
+    }
+    next.metadata.name = name;
+    if (def.namespaced) next.metadata.namespace = req.path.namespace;
+    next.apiVersion = current.apiVersion;
+    next.kind = current.kind;
+    resetSystemMetadata(next, current);
+    next = keepOtherParts(req, next, current, options.subresource, ctx);
+    def.strategy.applyDefaults?.(next);
+    if (sameIgnoringBookkeeping(next, current)) return storedCurrent;
+    validateOrThrow(req, next, ctx, current);
+    if (!options.managedFieldsDone) {
+      next.metadata.managedFields = updateManagedFields(current, next, {
+        manager: options.fieldManager,
+        apiVersion: apiVersionOf(def.group, def.version),
+        now: req.now,
+        ...(options.subresource ? { subresource: options.subresource } : {}),
+      }).managedFields as never;
+    }
+    await def.strategy.beforeUpdate?.(next, current, { ...ctx, tx });
+    const written = await tx.update(ref, toStorage(req, next), {
+      trackGeneration: def.strategy.tracksGeneration,
+      expectedResourceVersion: current.metadata.resourceVersion,
+    });
+    return (await removeIfFinalized(req, tx, ref, written)) ?? written;
+  });
+  return fromStorage(req, stored);
+}
+
+/** Status writes change only status; main-resource writes keep the stored status (strategy). */
+function keepOtherParts(
+  req: KubeRequest,
+  next: KubeObject,
+  current: KubeObject,
+  subresource: string | undefined,
+  ctx: StrategyContext,
+): KubeObject {
+  if (subresource === "status") {
+    const kept = structuredClone(current);
+    kept.metadata.resourceVersion = next.metadata.resourceVersion;
+    if (next.status === undefined) delete kept.status;
+    else kept.status = next.status;
+    return kept;
+  }
+  if (!subresource) req.def.strategy.prepareForUpdate?.(next, current, ctx);
+  return next;
+}
+
+/** Equal but for managedFields timestamps and resourceVersion: nothing to write. */
+function sameIgnoringBookkeeping(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => ({
+    ...o,
+    metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined },
+  });
+  return jsonEqual(strip(a), strip(b));
+}

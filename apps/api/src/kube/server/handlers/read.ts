@@ -1,0 +1,114 @@
+import { ApiError } from "../../../errors.ts";
+import type { KubeObject } from "../../object/types.ts";
+import { buildTable } from "../../printers/index.ts";
+import {
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+} from "../../selectors/index.ts";
+import { objectNotFound } from "../../store/errors.ts";
+import { includeObjectParam, tableVersion } from "../negotiation.ts";
+import { apiVersionOf, fromStorage, type KubeRequest, type KubeResponse, storageRef } from "./context.ts";
+
+/** GET of one object, as JSON or as a one-row Table. */
+export async function getHandler(req: KubeRequest, name: string): Promise<KubeResponse> {
+  const { def } = req;
+  const ref = storageRef(req, name);
+  const stored = await req.runtime.store.get(req.clusterId, ref);
+  if (!stored) throw objectNotFound({ ...ref, group: def.group, resource: def.resource });
+  const obj = fromStorage(req, stored);
+  const table = tableVersion(req.accept);
+  if (table) {
+    return {
+      status: 200,
+      body: buildTable(def.group, def.resource, [obj], {
+        now: req.now,
+        resourceVersion: obj.metadata.resourceVersion ?? "",
+        includeObject: includeObjectParam(req.query),
+        apiVersion: table,
+      }),
+    };
+  }
+  return { status: 200, body: obj };
+}
+
+interface ContinueToken {
+  rv: number;
+  namespace: string;
+  name: string;
+}
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as ContinueToken;
+    if (typeof parsed.namespace === "string" && typeof parsed.name === "string") return parsed;
+  } catch {
+    // fall through
+  }
+  throw new ApiError("BadRequest", "continue key is not valid: illegal base64 data at input byte 0");
+}
+
+/** LIST of a collection: selectors, paging, JSON list or Table. */
+export async function listHandler(req: KubeRequest): Promise<KubeResponse> {
+  const { def, query } = req;
+  const labelSel = query.get("labelSelector") ? parseLabelSelector(query.get("labelSelector")!) : undefined;
+  const fieldSel = query.get("fieldSelector")
+    ? parseFieldSelector(query.get("fieldSelector")!, def.group, def.resource)
+    : undefined;
+  const limitParam = Number(query.get("limit") ?? 0);
+  const limit = Number.isFinite(limitParam) && limitParam > 0 ? Math.floor(limitParam) : undefined;
+  const cont = query.get("continue") ? decodeContinue(query.get("continue")!) : undefined;
+  const listed = await req.runtime.store.list(req.clusterId, {
+    group: def.storage.group,
+    resource: def.storage.resource,
+    ...(def.namespaced && req.path.namespace !== undefined ? { namespace: req.path.namespace } : {}),
+    ...(cont ? { after: { namespace: cont.namespace, name: cont.name } } : {}),
+  });
+  const matching: KubeObject[] = [];
+  let more = false;
+  for (const stored of listed.items) {
+    if (labelSel && !matchesLabels(labelSel, stored.metadata.labels)) continue;
+    const obj = fromStorage(req, stored);
+    if (fieldSel && !matchesFields(fieldSel, obj)) continue;
+    if (limit !== undefined && matching.length === limit) {
+      more = true;
+      break;
+    }
+    matching.push(obj);
+  }
+  const last = matching[matching.length - 1];
+  const continueToken =
+    more && last
+      ? Buffer.from(
+          JSON.stringify({
+            rv: listed.resourceVersion,
+            namespace: last.metadata.namespace ?? "",
+            name: last.metadata.name,
+          }),
+        ).toString("base64url")
+      : undefined;
+  const resourceVersion = String(cont?.rv ?? listed.resourceVersion);
+  const table = tableVersion(req.accept);
+  if (table) {
+    return {
+      status: 200,
+      body: buildTable(def.group, def.resource, matching, {
+        now: req.now,
+        resourceVersion,
+        includeObject: includeObjectParam(query),
+        apiVersion: table,
+        ...(continueToken ? { continue: continueToken } : {}),
+      }),
+    };
+  }
+  return {
+    status: 200,
+    body: {
+      kind: `${def.kind}List`,
+      apiVersion: apiVersionOf(def.group, def.version),
+      metadata: { resourceVersion, ...(continueToken ? { continue: continueToken } : {}) },
+      items: matching,
+    },
+  };
+}
