@@ -25,6 +25,8 @@ const envSchema = z.object({
   /** Changes kept in each cluster's change log; a watch or list from older versions gets 410. */
   CHANGE_LOG_RETENTION: z.coerce.number().int().min(100).default(10_000),
   PROVISION_CONCURRENCY: z.coerce.number().int().min(1).default(32),
+  /** base64 of 32 bytes: the AES-256-GCM key sealing Secret data at rest. */
+  SECRETS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -47,6 +49,7 @@ export interface Config {
   changeLogRetention: number;
   provisionConcurrency: number;
   logLevel: Env["LOG_LEVEL"];
+  secretsKey: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     changeLogRetention: e.CHANGE_LOG_RETENTION,
     provisionConcurrency: e.PROVISION_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
+    secretsKey: e.SECRETS_KEY || undefined,
   };
 }
 

@@ -6,10 +6,12 @@ import { TokenService } from "../auth/tokens.ts";
 import type { Config } from "../config.ts";
 import { ObjectStore } from "../kube/store/object-store.ts";
 import { RedisChangePublisher } from "../kube/store/publish.ts";
+import { SecretCipher } from "../kube/store/secret-encryption.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createClusterLifecycleQueue } from "./queues.ts";
 import { createRedis } from "./redis.ts";
+import { loadSecretsKey } from "./secrets-key.ts";
 
 /**
  * What every API and worker process holds: pools, the store, keys and queues. Nothing in here is
@@ -48,7 +50,8 @@ export async function openRuntime(
   }
   const db = openDb(urls.databaseUrl);
   const redis = createRedis(urls.redisUrl, "producer");
-  const store = new ObjectStore(db, { retention: config.changeLogRetention, log });
+  const secretCipher = new SecretCipher(await loadSecretsKey(config, log));
+  const store = new ObjectStore(db, { retention: config.changeLogRetention, log, secretCipher });
   store.addSink(new RedisChangePublisher(redis, config.redisPrefix));
   const keys = new SigningKeys(db.orm, config.signingKeyMaxAgeDays);
   await keys.init();

@@ -4,6 +4,7 @@ import type { Logger } from "../../platform/logger.ts";
 import { errorFields } from "../../platform/logger.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { clusterGone } from "./errors.ts";
+import { BodyCodec, type SecretCipher } from "./secret-encryption.ts";
 import { StoreTransaction } from "./transaction.ts";
 import type { Change, ChangeSink, ListOptions, ListResult } from "./types.ts";
 
@@ -11,6 +12,8 @@ export interface ObjectStoreOptions {
   /** Changes kept per cluster; older ones are compacted away. */
   retention: number;
   now?: () => Date;
+  /** Seals Secret data at rest; without it (store unit tests) bodies are stored as they are. */
+  secretCipher?: SecretCipher;
   log?: Logger;
 }
 
@@ -25,12 +28,14 @@ const COMPACT_EVERY = 500;
 export class ObjectStore {
   private readonly sinks: ChangeSink[] = [];
   private readonly now: () => Date;
+  private readonly codec: BodyCodec;
 
   constructor(
     private readonly db: Db,
     private readonly options: ObjectStoreOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.codec = new BodyCodec(options.secretCipher);
   }
 
   addSink(sink: ChangeSink): void {
@@ -58,7 +63,7 @@ export class ObjectStore {
         select rv from cluster_versions where cluster_id = ${clusterId} for update`;
       if (!counter) throw clusterGone(clusterId);
       if (counter.rv === 0) {
-        const tx = new StoreTransaction(sql, clusterId, 0, this.now);
+        const tx = new StoreTransaction(sql, clusterId, 0, this.now, this.codec);
         await tx.createMany(items);
         await sql`update cluster_versions set rv = ${tx.currentRv}, compacted_rv = ${tx.currentRv} where cluster_id = ${clusterId}`;
       }
@@ -85,7 +90,7 @@ export class ObjectStore {
       const [counter] = await sql<{ rv: number; compacted_rv: number }[]>`
         select rv, compacted_rv from cluster_versions where cluster_id = ${clusterId} for update`;
       if (!counter) throw clusterGone(clusterId);
-      storeTx = new StoreTransaction(sql, clusterId, counter.rv, this.now);
+      storeTx = new StoreTransaction(sql, clusterId, counter.rv, this.now, this.codec);
       const value = await work(storeTx);
       const changes = storeTx.changes;
       if (changes.length > 0) {
@@ -97,7 +102,7 @@ export class ObjectStore {
           resource: c.resource,
           namespace: c.namespace,
           name: c.name,
-          body: JSON.stringify(c.object),
+          body: this.codec.encode(c.group, c.resource, c.object),
         }));
         await sql`insert into changes ${sql(rows)}`;
         const newRv = storeTx.currentRv;
@@ -121,7 +126,8 @@ export class ObjectStore {
       select body from objects
       where cluster_id = ${clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
         and namespace = ${ref.namespace} and name = ${ref.name}`;
-    return rows[0]?.body;
+    const body = rows[0]?.body;
+    return body ? this.codec.decode(ref.group, ref.resource, body) : undefined;
   }
 
   /** Lists objects and the cluster's version in one snapshot: "list at X, then watch from X" is exact. */
@@ -142,7 +148,7 @@ export class ObjectStore {
       const lastRow = page[page.length - 1];
       const more = limit !== undefined && rows.length > limit && lastRow;
       return {
-        items: page.map((r) => r.body),
+        items: page.map((r) => this.codec.decode(group, resource, r.body)),
         resourceVersion: counter.rv,
         ...(more ? { last: { namespace: lastRow.namespace, name: lastRow.name } } : {}),
       };
@@ -180,7 +186,7 @@ export class ObjectStore {
       resource: r.resource,
       namespace: r.namespace,
       name: r.name,
-      object: r.body,
+      object: this.codec.decode(r.api_group, r.resource, r.body),
     }));
   }
 

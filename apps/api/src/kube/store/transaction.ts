@@ -3,6 +3,7 @@ import { kubeTime } from "../../platform/clock.ts";
 import { jsonEqual } from "../object/equality.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { objectAlreadyExists, objectConflict, objectNotFound } from "./errors.ts";
+import { BodyCodec } from "./secret-encryption.ts";
 import type { Change, ChangeType, CreateOptions, DeleteOptions, UpdateOptions } from "./types.ts";
 
 interface ObjectRow {
@@ -24,6 +25,7 @@ export class StoreTransaction {
     readonly clusterId: string,
     startRv: number,
     private readonly now: () => Date,
+    private readonly codec: BodyCodec = new BodyCodec(),
   ) {
     this.rv = startRv;
   }
@@ -34,6 +36,20 @@ export class StoreTransaction {
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     return (await this.row(ref))?.body;
+  }
+
+  /**
+   * Every object of one resource (in one namespace, or all when omitted), as this transaction sees
+   * them. Strategies use it for cluster-wide invariants such as free Service IPs and node ports; the
+   * counter lock held since the start makes the answer stable until commit.
+   */
+  async list(group: string, resource: string, namespace?: string): Promise<KubeObject[]> {
+    const rows = await this.tx<{ body: KubeObject }[]>`
+      select body from objects
+      where cluster_id = ${this.clusterId} and api_group = ${group} and resource = ${resource}
+        ${namespace !== undefined ? this.tx`and namespace = ${namespace}` : this.tx``}
+      order by namespace, name`;
+    return rows.map((r) => this.codec.decode(group, resource, r.body));
   }
 
   /** Creates objects; AlreadyExists if any is there. Assigns uid (unless given), timestamps, versions. */
@@ -71,7 +87,7 @@ export class StoreTransaction {
       name: ref.name,
       uid: body.metadata.uid!,
       rv,
-      body: JSON.stringify(body),
+      body: this.codec.encode(ref.group, ref.resource, body),
     }));
     const inserted = await this.tx`
       insert into objects ${this.tx(rows)}
@@ -117,7 +133,7 @@ export class StoreTransaction {
     const rv = ++this.rv;
     candidate.metadata.resourceVersion = String(rv);
     await this.tx`
-      update objects set body = ${JSON.stringify(candidate)}, rv = ${rv}
+      update objects set body = ${this.codec.encode(ref.group, ref.resource, candidate)}, rv = ${rv}
       where cluster_id = ${this.clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
         and namespace = ${ref.namespace} and name = ${ref.name}`;
     this.record("MODIFIED", ref, rv, candidate);
@@ -164,7 +180,7 @@ export class StoreTransaction {
         and body->'metadata'->'ownerReferences' @> ${JSON.stringify([{ uid: ownerUid }])}::jsonb`;
     return rows.map((r) => ({
       ref: { group: r.api_group, resource: r.resource, namespace: r.namespace, name: r.name },
-      object: r.body,
+      object: this.codec.decode(r.api_group, r.resource, r.body),
     }));
   }
 
@@ -181,7 +197,8 @@ export class StoreTransaction {
       select body, rv, uid from objects
       where cluster_id = ${this.clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
         and namespace = ${ref.namespace} and name = ${ref.name}`;
-    return rows[0];
+    const row = rows[0];
+    return row ? { ...row, body: this.codec.decode(ref.group, ref.resource, row.body) } : undefined;
   }
 
   private record(type: ChangeType, ref: ObjectRef, rv: number, object: KubeObject): void {
