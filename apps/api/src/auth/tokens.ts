@@ -21,6 +21,8 @@ export interface IssuedToken {
 
 /** Issues and checks API tokens: a signed JWT whose jti names a row that must still exist. */
 export class TokenService {
+  private readonly verified = new Map<string, { claims: { jti: string; sub: string }; until: number }>();
+
   constructor(
     private readonly db: Db,
     private readonly keys: SigningKeys,
@@ -65,28 +67,69 @@ export class TokenService {
 
   /** Checks a bearer token: signature, expiry, and that it was not revoked. Throws 401 otherwise. */
   async authenticate(header: string | undefined): Promise<Principal> {
+    return (await this.authenticateFor(header)).principal;
+  }
+
+  /**
+   * authenticate(), and in the same query whether `clusterId` is a live cluster of the token's
+   * tenant: the Kubernetes API runs this on every request, so it costs one round trip.
+   */
+  async authenticateFor(
+    header: string | undefined,
+    clusterId?: string,
+  ): Promise<{ principal: Principal; ownsCluster: boolean }> {
+    const payload = await this.verifiedClaims(header);
+    const [row] = await this.db.sql<
+      {
+        tenant_id: string;
+        kind: Principal["kind"];
+        cluster_id: string | null;
+        expired: boolean;
+        owns: boolean;
+      }[]
+    >`
+      select t.tenant_id, t.kind, t.cluster_id, coalesce(t.expires_at <= now(), false) as expired,
+             ${clusterId ?? null}::text is not null and exists (
+               select 1 from clusters c
+               where c.id = ${clusterId ?? null}::text and c.tenant_id = t.tenant_id and c.phase <> 'Deleting'
+             ) as owns
+      from api_tokens t where t.id = ${payload.jti} and t.tenant_id = ${payload.sub}`;
+    if (!row) throw unauthorized("token revoked");
+    if (row.expired) throw unauthorized("token expired");
+    return {
+      principal: { tenantId: row.tenant_id, tokenId: payload.jti, kind: row.kind, clusterId: row.cluster_id },
+      ownsCluster: row.owns,
+    };
+  }
+
+  /**
+   * The token's verified claims. A signature verified once stays valid, so results are kept for a
+   * minute (never past the token's expiry); revocation is checked against the database every time.
+   */
+  private async verifiedClaims(header: string | undefined): Promise<{ jti: string; sub: string }> {
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-    if (!match)
+    if (!match) {
       throw unauthorized(
         header ? "malformed Authorization header: expected 'Bearer <token>'" : "missing bearer token",
       );
+    }
+    const token = match[1]!;
+    const now = Date.now();
+    const cached = this.verified.get(token);
+    if (cached && cached.until > now) return cached.claims;
     let payload: Awaited<ReturnType<SigningKeys["verify"]>>;
     try {
-      payload = await this.keys.verify(match[1]!);
+      payload = await this.keys.verify(token);
     } catch (err) {
       const expired = err instanceof Error && "code" in err && err.code === "ERR_JWT_EXPIRED";
       throw unauthorized(expired ? "token expired" : "invalid token");
     }
     if (typeof payload.jti !== "string" || typeof payload.sub !== "string")
       throw unauthorized("invalid token");
-    // Every request runs this: one primary-key lookup, in plain SQL.
-    const [row] = await this.db.sql<
-      { tenant_id: string; kind: Principal["kind"]; cluster_id: string | null; expired: boolean }[]
-    >`
-      select tenant_id, kind, cluster_id, coalesce(expires_at <= now(), false) as expired
-      from api_tokens where id = ${payload.jti} and tenant_id = ${payload.sub}`;
-    if (!row) throw unauthorized("token revoked");
-    if (row.expired) throw unauthorized("token expired");
-    return { tenantId: row.tenant_id, tokenId: payload.jti, kind: row.kind, clusterId: row.cluster_id };
+    const claims = { jti: payload.jti, sub: payload.sub };
+    const until = Math.min(now + 60_000, payload.exp ? payload.exp * 1000 : Number.POSITIVE_INFINITY);
+    if (this.verified.size >= 10_000) this.verified.clear();
+    this.verified.set(token, { claims, until });
+    return claims;
   }
 }

@@ -17,15 +17,13 @@ export async function authorizeCluster(
   authorization: string | undefined,
   clusterId: string,
 ): Promise<ClusterAccess> {
-  const principal = await runtime.tokens.authenticate(authorization);
-  const notFound = new ApiError(
-    "NotFound",
-    `the server could not find the requested resource (cluster "${clusterId}")`,
-  );
-  if (principal.kind === "cluster" && principal.clusterId !== clusterId) throw notFound;
-  const [row] = await runtime.db.sql<{ tenant_id: string }[]>`
-    select tenant_id from clusters
-    where id = ${clusterId} and tenant_id = ${principal.tenantId} and phase <> 'Deleting'`;
-  if (!row) throw notFound;
-  return { principal, clusterId, tenantId: row.tenant_id };
+  const { principal, ownsCluster } = await runtime.tokens.authenticateFor(authorization, clusterId);
+  const scopedElsewhere = principal.kind === "cluster" && principal.clusterId !== clusterId;
+  if (scopedElsewhere || !ownsCluster) {
+    throw new ApiError(
+      "NotFound",
+      `the server could not find the requested resource (cluster "${clusterId}")`,
+    );
+  }
+  return { principal, clusterId, tenantId: principal.tenantId };
 }

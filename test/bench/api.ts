@@ -1,0 +1,93 @@
+/**
+ * npm run bench:api — the Kubernetes API of one cluster over HTTPS (keep-alive), against the service
+ * started as `npm start` does, on a fresh database:
+ *   GET of one pod (p50/p99 over 2,000 sequential requests), LIST of 1,000 pods as JSON and as a
+ *   Table (p50/p99 over 30 requests each), and sustained GET req/s with 32 concurrent clients for 5 s.
+ */
+import { Agent } from "node:https";
+import { parse } from "yaml";
+import { httpsRequest, startServerProcess } from "../fixtures/server-process.ts";
+
+const PODS = Number(process.env.BENCH_PODS ?? 1000);
+const TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+
+const server = await startServerProcess({ LOG_LEVEL: "warn" });
+const ca = server.caPem;
+const agent = new Agent({ keepAlive: true, maxSockets: 64, ca });
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const fmt = (n: number) => `${n.toFixed(2)} ms`;
+
+try {
+  const signup = await httpsRequest(`${server.baseUrl}/v1/signup`, { method: "POST", body: { email: "bench@example.com" }, ca, agent });
+  const token = signup.json().token as string;
+  const created = await httpsRequest(`${server.baseUrl}/v1/clusters`, { method: "POST", body: { name: "bench" }, token, ca, agent });
+  const id = created.json().id as string;
+  while ((await httpsRequest(`${server.baseUrl}/v1/clusters/${id}`, { token, ca, agent })).json().status.phase !== "Ready") {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const kubeconfig = parse((await httpsRequest(`${server.baseUrl}/v1/clusters/${id}/kubeconfig`, { token, ca, agent })).text);
+  const clusterToken = kubeconfig.users[0].user.token as string;
+  const api = `${server.baseUrl}/k8s/${id}`;
+  const kube = (path: string, options: { method?: string; body?: unknown; accept?: string } = {}) =>
+    httpsRequest(`${api}${path}`, { ...options, token: clusterToken, ca, agent });
+
+  for (let i = 0; i < PODS; i += 25) {
+    await Promise.all(
+      Array.from({ length: Math.min(25, PODS - i) }, (_, j) =>
+        kube("/api/v1/namespaces/default/pods", {
+          method: "POST",
+          body: {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: { name: `pod-${i + j}`, labels: { app: "bench" } },
+            spec: { containers: [{ name: "web", image: "nginx:1.27" }] },
+          },
+        }).then((r) => {
+          if (r.status !== 201) throw new Error(`create pod: ${r.status} ${r.text}`);
+        }),
+      ),
+    );
+  }
+
+  const getTimes: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const start = performance.now();
+    const res = await kube(`/api/v1/namespaces/default/pods/pod-${i % PODS}`);
+    if (res.status !== 200) throw new Error(`get: ${res.status}`);
+    getTimes.push(performance.now() - start);
+  }
+  const timeList = async (accept?: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const start = performance.now();
+      const res = await kube("/api/v1/namespaces/default/pods", accept ? { accept } : {});
+      if (res.status !== 200) throw new Error(`list: ${res.status}`);
+      times.push(performance.now() - start);
+    }
+    return times;
+  };
+  const listJson = await timeList();
+  const listTable = await timeList(TABLE_ACCEPT);
+
+  let done = 0;
+  const until = performance.now() + 5000;
+  await Promise.all(
+    Array.from({ length: 32 }, async (_, c) => {
+      for (let i = c; performance.now() < until; i += 32) {
+        await kube(`/api/v1/namespaces/default/pods/pod-${i % PODS}`);
+        done++;
+      }
+    }),
+  );
+
+  console.log(`GET one pod: p50 ${fmt(percentile(getTimes, 50))}, p99 ${fmt(percentile(getTimes, 99))}`);
+  console.log(`LIST ${PODS} pods (JSON): p50 ${fmt(percentile(listJson, 50))}, p99 ${fmt(percentile(listJson, 99))}`);
+  console.log(`LIST ${PODS} pods (Table): p50 ${fmt(percentile(listTable, 50))}, p99 ${fmt(percentile(listTable, 99))}`);
+  console.log(`sustained GET: ${(done / 5).toFixed(0)} req/s with 32 concurrent clients`);
+} finally {
+  agent.destroy();
+  await server.cleanup();
+}
