@@ -5,6 +5,7 @@ import { decodeJwt } from "jose";
 import { ApiError } from "./errors.ts";
 import { kubeRoutes } from "./kube/server/routes.ts";
 import { failureStatus, toApiError } from "./kube/server/status.ts";
+import type { WatchHub } from "./kube/watch/watch-hub.ts";
 import { errorFields } from "./platform/logger.ts";
 import type { Runtime } from "./platform/runtime.ts";
 import { tenantRoutes } from "./tenant/routes.ts";
@@ -16,10 +17,12 @@ export interface AppOptions {
   runtime: Runtime;
   /** The CA that kubeconfigs tell kubectl to trust. */
   caPem: string;
+  /** Serves watch streams; without it, ?watch answers 405. */
+  watchHub?: WatchHub;
 }
 
 /** Mounts /v1 and /k8s, health endpoints and JWKS; renders every error in one place. */
-export function createApp({ runtime, caPem }: AppOptions): Hono {
+export function createApp({ runtime, caPem, watchHub }: AppOptions): Hono {
   const app = new Hono();
 
   app.use("*", async (c, next) => {
@@ -46,7 +49,7 @@ export function createApp({ runtime, caPem }: AppOptions): Hono {
   app.get("/.well-known/jwks.json", (c) => c.json(runtime.keys.jwks()));
 
   app.route("/v1", tenantRoutes(runtime, caPem));
-  app.route("/k8s", kubeRoutes(runtime));
+  app.route("/k8s", kubeRoutes(runtime, watchHub));
 
   // kubectl sends `get --raw /path` to the host root, without the kubeconfig's /k8s/<id> prefix. A
   // kubeconfig token names its cluster, so such requests are served by that cluster's API.

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { publicUrlOf } from "./config.ts";
+import { createWatchHub } from "./kube/watch/create-watch-hub.ts";
 import type { Runtime } from "./platform/runtime.ts";
 import { loadServerTls } from "./tls/server-tls.ts";
 
@@ -16,7 +17,8 @@ export interface ApiServer {
 export async function startApiServer(runtime: Runtime): Promise<ApiServer> {
   const { config } = runtime;
   const tls = await loadServerTls(runtime.db.orm, config, publicUrlOf(config));
-  const app = createApp({ runtime, caPem: tls.caPem });
+  const watchHub = createWatchHub(runtime);
+  const app = createApp({ runtime, caPem: tls.caPem, watchHub });
   const server = serve({
     fetch: app.fetch,
     port: config.port,
@@ -38,6 +40,9 @@ export async function startApiServer(runtime: Runtime): Promise<ApiServer> {
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        // Open watch streams would hold their connections (and close()) forever: end them first;
+        // clients re-watch from their last version on another replica.
+        watchHub.close();
         server.close(() => resolve());
         // Idle keep-alive connections would hold close() open; busy ones finish their request first.
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();

@@ -15,6 +15,7 @@ import {
   metricsHandler,
 } from "./handlers/special.ts";
 import { updateHandler } from "./handlers/update.ts";
+import { watchHandler } from "./handlers/watch.ts";
 import type { ResourcePath } from "./request-info.ts";
 import { successStatus } from "./status.ts";
 
@@ -65,9 +66,7 @@ export async function dispatchResource(
 
   if (name === undefined) {
     if (method === "GET") {
-      if (req.query.get("watch") === "true" || req.query.get("watch") === "1") {
-        throw new ApiError("MethodNotAllowed", "watch is not supported yet");
-      }
+      if (req.query.get("watch") === "true" || req.query.get("watch") === "1") return watchHandler(req);
       return listHandler(req);
     }
     if (method === "POST") return requireVerb(def.verbs, "create", () => createHandler(req));

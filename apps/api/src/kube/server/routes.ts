@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { ApiError } from "../../errors.ts";
 import type { Runtime } from "../../platform/runtime.ts";
 import { openApiDocumentResponse, openApiIndexResponse } from "../openapi/responses.ts";
+import type { WatchHub } from "../watch/watch-hub.ts";
 import { authorizeCluster, type ClusterAccess } from "./cluster-access.ts";
 import {
   aggregatedContentType,
@@ -22,7 +23,7 @@ type Env = { Variables: { access: ClusterAccess } };
 const notFound = () => new ApiError("NotFound", "the server could not find the requested resource");
 
 /** One Kubernetes API per cluster, mounted at /k8s/:clusterId. */
-export function kubeRoutes(runtime: Runtime): Hono<Env> {
+export function kubeRoutes(runtime: Runtime, watchHub?: WatchHub): Hono<Env> {
   const app = new Hono<Env>();
   app.use("/:clusterId/*", async (c, next) => {
     c.set("access", await authorizeCluster(runtime, c.req.header("authorization"), c.req.param("clusterId")));
@@ -33,13 +34,14 @@ export function kubeRoutes(runtime: Runtime): Hono<Env> {
     const prefix = `/k8s/${clusterId}`;
     const url = new URL(c.req.url);
     const path = url.pathname.slice(prefix.length) || "/";
-    return render(await serve(runtime, c, clusterId, prefix, path, url));
+    return render(await serve(runtime, watchHub, c, clusterId, prefix, path, url));
   });
   return app;
 }
 
 async function serve(
   runtime: Runtime,
+  watchHub: WatchHub | undefined,
   c: Context<Env>,
   clusterId: string,
   prefix: string,
@@ -130,6 +132,7 @@ async function serve(
         return body;
       },
       now: runtime.clock.now(),
+      ...(watchHub ? { watchHub } : {}),
     },
     method,
     resourcePath,
@@ -140,6 +143,7 @@ function render(res: KubeResponse): Response {
   const headers = new Headers(res.headers);
   for (const warning of res.warnings ?? []) headers.append("Warning", `299 - ${JSON.stringify(warning)}`);
   headers.set("Content-Type", res.contentType ?? "application/json");
+  if (res.body instanceof ReadableStream) return new Response(res.body, { status: res.status, headers });
   const body = typeof res.body === "string" ? res.body : JSON.stringify(res.body);
   return new Response(res.status === 304 ? null : body, { status: res.status, headers });
 }

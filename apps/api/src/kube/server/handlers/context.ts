@@ -2,6 +2,7 @@ import type { Runtime } from "../../../platform/runtime.ts";
 import type { KubeObject, ObjectRef } from "../../object/types.ts";
 import type { ResourceDefinition } from "../../registry/types.ts";
 import type { StoreTransaction } from "../../store/transaction.ts";
+import type { WatchHub } from "../../watch/watch-hub.ts";
 import type { ResourcePath } from "../request-info.ts";
 
 /** One Kubernetes API request, resolved to its cluster and resource. */
@@ -16,6 +17,8 @@ export interface KubeRequest {
   userAgent: string | undefined;
   body(): Promise<Uint8Array>;
   now: Date;
+  /** This process's watch fan-out (absent where watches are not served). */
+  watchHub?: WatchHub;
 }
 
 /** What a handler answers; the route adapter renders it. */
