@@ -21,14 +21,30 @@ const percentile = (values: number[], p: number) => {
 const fmt = (n: number) => `${n.toFixed(2)} ms`;
 
 try {
-  const signup = await httpsRequest(`${server.baseUrl}/v1/signup`, { method: "POST", body: { email: "bench@example.com" }, ca, agent });
+  const signup = await httpsRequest(`${server.baseUrl}/v1/signup`, {
+    method: "POST",
+    body: { email: "bench@example.com" },
+    ca,
+    agent,
+  });
   const token = signup.json().token as string;
-  const created = await httpsRequest(`${server.baseUrl}/v1/clusters`, { method: "POST", body: { name: "bench" }, token, ca, agent });
+  const created = await httpsRequest(`${server.baseUrl}/v1/clusters`, {
+    method: "POST",
+    body: { name: "bench" },
+    token,
+    ca,
+    agent,
+  });
   const id = created.json().id as string;
-  while ((await httpsRequest(`${server.baseUrl}/v1/clusters/${id}`, { token, ca, agent })).json().status.phase !== "Ready") {
+  while (
+    (await httpsRequest(`${server.baseUrl}/v1/clusters/${id}`, { token, ca, agent })).json().status.phase !==
+    "Ready"
+  ) {
     await new Promise((r) => setTimeout(r, 20));
   }
-  const kubeconfig = parse((await httpsRequest(`${server.baseUrl}/v1/clusters/${id}/kubeconfig`, { token, ca, agent })).text);
+  const kubeconfig = parse(
+    (await httpsRequest(`${server.baseUrl}/v1/clusters/${id}/kubeconfig`, { token, ca, agent })).text,
+  );
   const clusterToken = kubeconfig.users[0].user.token as string;
   const api = `${server.baseUrl}/k8s/${id}`;
   const kube = (path: string, options: { method?: string; body?: unknown; accept?: string } = {}) =>
@@ -84,8 +100,12 @@ try {
   );
 
   console.log(`GET one pod: p50 ${fmt(percentile(getTimes, 50))}, p99 ${fmt(percentile(getTimes, 99))}`);
-  console.log(`LIST ${PODS} pods (JSON): p50 ${fmt(percentile(listJson, 50))}, p99 ${fmt(percentile(listJson, 99))}`);
-  console.log(`LIST ${PODS} pods (Table): p50 ${fmt(percentile(listTable, 50))}, p99 ${fmt(percentile(listTable, 99))}`);
+  console.log(
+    `LIST ${PODS} pods (JSON): p50 ${fmt(percentile(listJson, 50))}, p99 ${fmt(percentile(listJson, 99))}`,
+  );
+  console.log(
+    `LIST ${PODS} pods (Table): p50 ${fmt(percentile(listTable, 50))}, p99 ${fmt(percentile(listTable, 99))}`,
+  );
   console.log(`sustained GET: ${(done / 5).toFixed(0)} req/s with 32 concurrent clients`);
 } finally {
   agent.destroy();

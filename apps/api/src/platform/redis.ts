@@ -7,13 +7,13 @@ import { Redis } from "ioredis";
  */
 export type RedisRole = "worker" | "producer" | "subscriber";
 
-export function createRedis(url: string, role: RedisRole): Redis {
+export function createRedis(url: string, role: RedisRole, name?: string): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: role === "producer" ? 1 : null,
     enableOfflineQueue: role !== "producer",
     lazyConnect: false,
     retryStrategy: (times) => Math.min(times * 100, 2000),
-    connectionName: `sandcastle-${role}`,
+    connectionName: name ?? `sandcastle-${role}`,
   });
 }
 

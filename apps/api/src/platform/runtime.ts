@@ -50,6 +50,8 @@ export async function openRuntime(
   }
   const db = openDb(urls.databaseUrl);
   const redis = createRedis(urls.redisUrl, "producer");
+  // A producer connection fails fast while Redis is down; wait for the first connection before use.
+  if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
   const secretCipher = new SecretCipher(await loadSecretsKey(config, log));
   const store = new ObjectStore(db, { retention: config.changeLogRetention, log, secretCipher });
   store.addSink(new RedisChangePublisher(redis, config.redisPrefix));

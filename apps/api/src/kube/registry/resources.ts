@@ -1,3 +1,4 @@
+import { eventsV1Conversion, horizontalPodAutoscalerV1Conversion } from "./groups.ts";
 import { strategyFor } from "./strategies.ts";
 import type { ResourceDefinition, SubresourceDefinition, Verb } from "./types.ts";
 
@@ -28,6 +29,7 @@ interface Options {
   verbs?: readonly Verb[];
   subresources?: SubresourceDefinition[];
   storage?: { group: string; resource: string; version: string };
+  conversion?: ResourceDefinition["conversion"];
 }
 
 function def(group: string, version: string, resource: string, kind: string, o: Options): ResourceDefinition {
@@ -45,6 +47,7 @@ function def(group: string, version: string, resource: string, kind: string, o: 
     verbs: o.verbs ?? ALL_VERBS,
     subresources,
     storage,
+    ...(o.conversion ? { conversion: o.conversion } : {}),
     strategy: strategyFor(
       storage.group,
       storage.resource,
@@ -174,6 +177,7 @@ export const RESOURCES: readonly ResourceDefinition[] = [
     categories: ALL,
     subresources: [status],
     storage: { group: "autoscaling", resource: "horizontalpodautoscalers", version: "v2" },
+    conversion: horizontalPodAutoscalerV1Conversion,
   }),
 
   def("batch", "v1", "cronjobs", "CronJob", {
@@ -190,6 +194,7 @@ export const RESOURCES: readonly ResourceDefinition[] = [
     ...NS,
     shortNames: ["ev"],
     storage: { group: "", resource: "events", version: "v1" },
+    conversion: eventsV1Conversion,
   }),
 
   def("networking.k8s.io", "v1", "ingressclasses", "IngressClass", CLUSTER),

@@ -1,16 +1,20 @@
+import { CORE_STRATEGIES } from "./core/index.ts";
 import { plainStrategy, specStatusStrategy } from "./generic-strategy.ts";
+import { GROUP_STRATEGIES } from "./groups.ts";
 import type { Strategy } from "./types.ts";
 
+/** The strategy of each stored resource, keyed `<group>/<resource>`. */
+const STRATEGIES = new Map(
+  [...CORE_STRATEGIES, ...GROUP_STRATEGIES].map(({ group, resource, strategy }) => [
+    `${group}/${resource}`,
+    strategy,
+  ]),
+);
+
 /**
- * The strategy of each stored resource, keyed `<group>/<resource>`. Kinds not listed here behave
- * generically: spec/status kinds (those with a status subresource) or plain ones.
+ * The strategy of a stored resource. Kinds without one of their own behave generically: spec/status
+ * kinds (those with a status subresource) or plain ones.
  */
-const STRATEGIES: Record<string, Strategy> = {};
-
-export function registerStrategy(group: string, resource: string, strategy: Strategy): void {
-  STRATEGIES[`${group}/${resource}`] = strategy;
-}
-
 export function strategyFor(group: string, resource: string, hasStatus: boolean): Strategy {
-  return STRATEGIES[`${group}/${resource}`] ?? (hasStatus ? specStatusStrategy : plainStrategy);
+  return STRATEGIES.get(`${group}/${resource}`) ?? (hasStatus ? specStatusStrategy : plainStrategy);
 }

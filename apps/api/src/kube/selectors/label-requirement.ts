@@ -1,5 +1,10 @@
-import { aggregateFieldErrors, type FieldError, invalidField } from "../validation/field-errors.ts";
-import { compareGoStrings } from "../validation/go-format.ts";
+import {
+  aggregateFieldErrors,
+  type FieldError,
+  GoLiteral,
+  invalidField,
+} from "../validation/field-errors.ts";
+import { compareGoStrings, goStringSliceLiteral } from "../validation/go-format.ts";
 import { labelKeyErrors, labelValueErrors } from "./label-validation.ts";
 
 /** A requirement's operator, spelled as upstream's selection.Operator values. */
@@ -40,7 +45,7 @@ export function newRequirement(
   if (keyErrs.length > 0) errs.push(invalidField("key", key, keyErrs.join("; ")));
 
   // An empty slice reaches NewRequirement as Go's nil in every caller, and %#v prints it so.
-  const shownValues = values.length === 0 ? null : values;
+  const shownValues = values.length === 0 ? new GoLiteral(goStringSliceLiteral(null)) : values;
   switch (operator) {
     case "in":
     case "notin":

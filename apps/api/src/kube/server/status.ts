@@ -20,7 +20,7 @@ export function failureStatus(err: ApiError): KubeStatus {
     status: "Failure",
     message: err.message,
     reason: err.reason,
-    ...(err.details ? { details: err.details } : {}),
+    ...(err.details ? { details: withoutEmptyFields(err.details) } : {}),
     code: err.status,
   };
 }
@@ -31,9 +31,21 @@ export function successStatus(details?: StatusDetails): KubeStatus {
     apiVersion: "v1",
     metadata: {},
     status: "Success",
-    ...(details ? { details } : {}),
+    ...(details ? { details: withoutEmptyFields(details) } : {}),
     code: 200,
   };
+}
+
+/** Go's `omitempty` on StatusDetails: a core-group error has no `group` key, as kube-apiserver answers. */
+function withoutEmptyFields(details: StatusDetails): StatusDetails {
+  const out: StatusDetails = {};
+  if (details.name) out.name = details.name;
+  if (details.group) out.group = details.group;
+  if (details.kind) out.kind = details.kind;
+  if (details.uid) out.uid = details.uid;
+  if (details.causes?.length) out.causes = details.causes;
+  if (details.retryAfterSeconds) out.retryAfterSeconds = details.retryAfterSeconds;
+  return out;
 }
 
 /** Anything thrown that is not an ApiError is a bug: say so without leaking internals. */

@@ -126,7 +126,9 @@ export class StoreTransaction {
     };
     if (options.trackGeneration) {
       const generation = prev.metadata.generation ?? 1;
-      metadata.generation = specChanged(prev, object) ? generation + 1 : generation;
+      // A strategy may bump generation itself (e.g. Deployment annotations); never go below that.
+      const computed = specChanged(prev, object) ? generation + 1 : generation;
+      metadata.generation = Math.max(object.metadata.generation ?? 0, computed);
     }
     const candidate: KubeObject = { ...object, metadata };
     if (jsonEqual(candidate, prev)) return prev;

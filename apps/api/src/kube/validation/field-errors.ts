@@ -22,11 +22,17 @@ export interface FieldError {
   readonly message: string;
 }
 
+/** A bad value already printed as Go would (e.g. `[]string(nil)`), shown as it is. */
+export class GoLiteral {
+  constructor(readonly text: string) {}
+}
+
 /**
  * A bad value as field.Error prints it (%#v for most values): strings quoted, numbers and booleans
  * bare, string lists as []string{…}, anything else as compact JSON.
  */
 export function formatBadValue(value: unknown): string {
+  if (value instanceof GoLiteral) return value.text;
   if (typeof value === "string") return goQuote(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (value === null || value === undefined) return "null";

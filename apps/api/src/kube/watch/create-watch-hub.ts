@@ -4,10 +4,11 @@ import { WatchHub } from "./watch-hub.ts";
 
 /** The watch hub of an API process, on a Redis connection of its own (subscribers cannot run commands). */
 export function createWatchHub(runtime: Runtime): WatchHub {
-  return new WatchHub(
-    createRedis(runtime.redisUrl, "subscriber"),
-    runtime.store,
-    runtime.config.redisPrefix,
-    runtime.log,
+  // Named after the install's prefix, so an operator (or a fault test) can find it in CLIENT LIST.
+  const subscriber = createRedis(
+    runtime.redisUrl,
+    "subscriber",
+    `sandcastle-watch-${runtime.config.redisPrefix}`,
   );
+  return new WatchHub(subscriber, runtime.store, runtime.config.redisPrefix, runtime.log);
 }

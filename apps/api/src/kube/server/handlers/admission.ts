@@ -79,3 +79,21 @@ export function resetSystemMetadata(obj: KubeObject, prev: KubeObject | undefine
   if (meta.creationTimestamp === null) delete meta.creationTimestamp;
   delete meta.selfLink;
 }
+
+/**
+ * ObjectMeta's maps and lists are `omitempty` in Go: removing the last label (`kubectl label x k-`)
+ * leaves no `labels` key at all, and a write that only turns `{}` into nothing is a no-op.
+ * (managedFields is left alone: an empty list there is a request to clear them.)
+ */
+export function omitEmptyMetadata(obj: KubeObject): void {
+  const meta = obj.metadata;
+  for (const key of ["labels", "annotations", "ownerReferences", "finalizers"] as const) {
+    const value: unknown = meta[key];
+    const empty = value === null || (Array.isArray(value) ? value.length === 0 : isEmptyObject(value));
+    if (empty) delete meta[key];
+  }
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && Object.keys(value).length === 0;
+}

@@ -4,7 +4,13 @@ import type { KubeObject } from "../../object/types.ts";
 import { updateManagedFields } from "../../patch/index.ts";
 import type { StrategyContext } from "../../registry/types.ts";
 import { decodeObjectBody } from "../request-body.ts";
-import { checkUnknownFields, generateName, resetSystemMetadata, validateOrThrow } from "./admission.ts";
+import {
+  checkUnknownFields,
+  generateName,
+  omitEmptyMetadata,
+  resetSystemMetadata,
+  validateOrThrow,
+} from "./admission.ts";
 import {
   apiVersionOf,
   fromStorage,
@@ -63,6 +69,7 @@ export async function createObject(
     obj.metadata.namespace = urlNamespace;
   }
   resetSystemMetadata(obj, undefined);
+  omitEmptyMetadata(obj);
   if (!obj.metadata.name && obj.metadata.generateName)
     obj.metadata.name = generateName(obj.metadata.generateName);
   const ctx: StrategyContext = { now: req.now, clusterId: req.clusterId, dryRun: options.dryRun };
@@ -97,7 +104,8 @@ function dryRunView(obj: KubeObject, now: Date, tracksGeneration: boolean): Kube
     ...obj,
     metadata: {
       ...obj.metadata,
-      uid: crypto.randomUUID(),
+      // A strategy may have chosen the uid already (Jobs build their selector from it).
+      uid: obj.metadata.uid ?? crypto.randomUUID(),
       creationTimestamp: kubeTime(now),
       ...(tracksGeneration ? { generation: 1 } : {}),
     },

@@ -4,7 +4,7 @@ import type { KubeObject } from "../../object/types.ts";
 import { updateManagedFields } from "../../patch/index.ts";
 import type { StrategyContext } from "../../registry/types.ts";
 import { objectConflict, objectNotFound } from "../../store/errors.ts";
-import { resetSystemMetadata, validateOrThrow } from "./admission.ts";
+import { omitEmptyMetadata, resetSystemMetadata, validateOrThrow } from "./admission.ts";
 import {
   apiVersionOf,
   fromStorage,
@@ -28,6 +28,8 @@ export interface ModifyOptions extends WriteOptions {
   subresource?: string;
   /** "Apply" writes set their managedFields themselves. */
   managedFieldsDone?: boolean;
+  /** Bindings set spec.nodeName past the kind's update validation, as upstream's BindingREST does. */
+  skipKindValidation?: boolean;
 }
 
 /**
@@ -70,10 +72,11 @@ export async function modifyObject(
     next.apiVersion = current.apiVersion;
     next.kind = current.kind;
     resetSystemMetadata(next, current);
+    omitEmptyMetadata(next);
     next = keepOtherParts(req, next, current, options.subresource, ctx);
     def.strategy.applyDefaults?.(next);
     if (sameIgnoringBookkeeping(next, current)) return storedCurrent;
-    validateOrThrow(req, next, ctx, current);
+    if (!options.skipKindValidation) validateOrThrow(req, next, ctx, current);
     if (!options.managedFieldsDone) {
       next.metadata.managedFields = updateManagedFields(current, next, {
         manager: options.fieldManager,
@@ -87,6 +90,12 @@ export async function modifyObject(
       trackGeneration: def.strategy.tracksGeneration,
       expectedResourceVersion: current.metadata.resourceVersion,
     });
+    if (options.dryRun) {
+      // kube-apiserver's dry-run storage returns the would-be object at the version it was read at
+      // (registry/generic/registry/dryrun.go): `kubectl diff` then shows no resourceVersion change.
+      written.metadata.resourceVersion = storedCurrent.metadata.resourceVersion;
+      return written;
+    }
     return (await removeIfFinalized(req, tx, ref, written)) ?? written;
   });
   return fromStorage(req, stored);

@@ -9,6 +9,44 @@ import { modifyObject } from "./modify.ts";
 import { writeOptions } from "./write-options.ts";
 
 /**
+ * What RBAC grants a cluster-admin (group system:masters), as bootstrap policy binds it
+ * (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go): cluster-admin, plus the roles every
+ * authenticated user has — system:basic-user, system:discovery, system:public-info-viewer.
+ */
+const ADMIN_RULES = {
+  resourceRules: [
+    { verbs: ["*"], apiGroups: ["*"], resources: ["*"] },
+    {
+      verbs: ["create"],
+      apiGroups: ["authorization.k8s.io"],
+      resources: ["selfsubjectaccessreviews", "selfsubjectrulesreviews"],
+    },
+    { verbs: ["create"], apiGroups: ["authentication.k8s.io"], resources: ["selfsubjectreviews"] },
+  ],
+  nonResourceRules: [
+    { verbs: ["*"], nonResourceURLs: ["*"] },
+    {
+      verbs: ["get"],
+      nonResourceURLs: [
+        "/api",
+        "/api/*",
+        "/apis",
+        "/apis/*",
+        "/healthz",
+        "/livez",
+        "/openapi",
+        "/openapi/*",
+        "/readyz",
+        "/version",
+        "/version/",
+      ],
+    },
+    { verbs: ["get"], nonResourceURLs: ["/healthz", "/livez", "/readyz", "/version", "/version/"] },
+  ],
+  incomplete: false,
+};
+
+/**
  * The owner's token is cluster-admin: every access review is allowed, and says why as RBAC would.
  */
 export async function accessReviewHandler(req: KubeRequest): Promise<KubeResponse> {
@@ -18,11 +56,7 @@ export async function accessReviewHandler(req: KubeRequest): Promise<KubeRespons
   });
   const status =
     req.def.resource === "selfsubjectrulesreviews"
-      ? {
-          resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }],
-          nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
-          incomplete: false,
-        }
+      ? ADMIN_RULES
       : {
           allowed: true,
           reason:
@@ -66,7 +100,7 @@ export async function bindingHandler(req: KubeRequest, podName: string): Promise
       spec.nodeName = node;
       return pod;
     },
-    { ...writeOptions(req), fieldManager: writeOptions(req).fieldManager, subresource: "binding" },
+    { ...writeOptions(req), subresource: "binding", skipKindValidation: true },
   );
   return { status: 201, body: successStatus() };
 }
