@@ -8,6 +8,7 @@ import { failureStatus, toApiError } from "./kube/server/status.ts";
 import type { WatchHub } from "./kube/watch/watch-hub.ts";
 import { errorFields } from "./platform/logger.ts";
 import type { Runtime } from "./platform/runtime.ts";
+import { TenantClusterWatches } from "./tenant/cluster-watch.ts";
 import { tenantRoutes } from "./tenant/routes.ts";
 
 /** kube-apiserver's request size limit, applied to both APIs. */
@@ -19,10 +20,12 @@ export interface AppOptions {
   caPem: string;
   /** Serves watch streams; without it, ?watch answers 405. */
   watchHub?: WatchHub;
+  /** Serves `GET /v1/clusters?watch=1`; the owner closes it at shutdown. */
+  clusterWatches?: TenantClusterWatches;
 }
 
 /** Mounts /v1 and /k8s, health endpoints and JWKS; renders every error in one place. */
-export function createApp({ runtime, caPem, watchHub }: AppOptions): Hono {
+export function createApp({ runtime, caPem, watchHub, clusterWatches }: AppOptions): Hono {
   const app = new Hono();
 
   app.use("*", async (c, next) => {
@@ -48,7 +51,7 @@ export function createApp({ runtime, caPem, watchHub }: AppOptions): Hono {
   });
   app.get("/.well-known/jwks.json", (c) => c.json(runtime.keys.jwks()));
 
-  app.route("/v1", tenantRoutes(runtime, caPem));
+  app.route("/v1", tenantRoutes(runtime, caPem, clusterWatches ?? new TenantClusterWatches(runtime)));
   app.route("/k8s", kubeRoutes(runtime, watchHub));
 
   // kubectl sends `get --raw /path` to the host root, without the kubeconfig's /k8s/<id> prefix. A

@@ -5,6 +5,7 @@ import { createApp } from "./app.ts";
 import { publicUrlOf } from "./config.ts";
 import { createWatchHub } from "./kube/watch/create-watch-hub.ts";
 import type { Runtime } from "./platform/runtime.ts";
+import { TenantClusterWatches } from "./tenant/cluster-watch.ts";
 import { loadServerTls } from "./tls/server-tls.ts";
 
 export interface ApiServer {
@@ -18,7 +19,8 @@ export async function startApiServer(runtime: Runtime): Promise<ApiServer> {
   const { config } = runtime;
   const tls = await loadServerTls(runtime.db.orm, config, publicUrlOf(config));
   const watchHub = createWatchHub(runtime);
-  const app = createApp({ runtime, caPem: tls.caPem, watchHub });
+  const clusterWatches = new TenantClusterWatches(runtime);
+  const app = createApp({ runtime, caPem: tls.caPem, watchHub, clusterWatches });
   const server = serve({
     fetch: app.fetch,
     port: config.port,
@@ -43,6 +45,7 @@ export async function startApiServer(runtime: Runtime): Promise<ApiServer> {
         // Open watch streams would hold their connections (and close()) forever: end them first;
         // clients re-watch from their last version on another replica.
         watchHub.close();
+        clusterWatches.close();
         server.close(() => resolve());
         // Idle keep-alive connections would hold close() open; busy ones finish their request first.
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
+import { announceClusterChange } from "../../../apps/api/src/services/cluster-events.ts";
 import { loadOrCreateCa } from "../../../apps/api/src/tls/server-tls.ts";
 import { apiTokens, type ClusterSpec, clusters } from "../../../db/schema/index.ts";
 import { bootstrapObjects } from "./bootstrap-objects.ts";
@@ -10,8 +11,8 @@ import { bootstrapObjects } from "./bootstrap-objects.ts";
  */
 export async function provisionCluster(runtime: Runtime, clusterId: string): Promise<void> {
   const sql = runtime.db.sql;
-  const [cluster] = await sql<{ name: string; spec: ClusterSpec }[]>`
-    select name, spec from clusters where id = ${clusterId} and phase = 'Provisioning'`;
+  const [cluster] = await sql<{ name: string; spec: ClusterSpec; tenant_id: string }[]>`
+    select name, spec, tenant_id from clusters where id = ${clusterId} and phase = 'Provisioning'`;
   if (!cluster) return;
   const caPem = await installCa(runtime);
   const now = runtime.clock.now();
@@ -33,6 +34,7 @@ export async function provisionCluster(runtime: Runtime, clusterId: string): Pro
       tx`update clusters set phase = 'Ready', ready_at = ${now.toISOString()}, conditions = ${JSON.stringify(conditions)}
        where id = ${clusterId} and phase = 'Provisioning'`,
   );
+  await announceClusterChange(runtime, cluster.tenant_id);
 }
 
 /** The install's CA never changes once created, so each runtime reads it once. */

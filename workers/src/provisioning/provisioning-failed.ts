@@ -1,5 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
+import { announceClusterChange } from "../../../apps/api/src/services/cluster-events.ts";
 import { clusters } from "../../../db/schema/index.ts";
 
 /** After the last retry, the cluster says why it never became Ready instead of staying Provisioning. */
@@ -17,5 +18,9 @@ export async function markProvisioningFailed(
         { type: "Ready", status: "False", reason: "ProvisioningFailed", message, lastTransitionTime: now },
       ],
     })
-    .where(and(eq(clusters.id, clusterId), eq(clusters.phase, "Provisioning")));
+    .where(and(eq(clusters.id, clusterId), eq(clusters.phase, "Provisioning")))
+    .returning({ tenantId: clusters.tenantId })
+    .then(async (rows) => {
+      for (const row of rows) await announceClusterChange(runtime, row.tenantId);
+    });
 }

@@ -3,6 +3,7 @@ import { apiTokens, type ClusterSpec, clusters, tenants } from "../../../../db/s
 import { ApiError, notFoundError } from "../errors.ts";
 import { randomId } from "../platform/ids.ts";
 import { enqueueClusterJob } from "../platform/queues.ts";
+import { announceClusterChange } from "./cluster-events.ts";
 import { type ClusterRow, type ClusterView, clusterView } from "./cluster-view.ts";
 import type { TenantContext } from "./context.ts";
 
@@ -73,6 +74,7 @@ export async function createCluster(ctx: TenantContext, input: CreateClusterInpu
     );
   }
   await enqueueClusterJob(runtime.clusterQueue, { name: "provision", data: { clusterId: id } });
+  await announceClusterChange(runtime, principal.tenantId);
   return clusterView(runtime, {
     id,
     name: input.name,
@@ -137,5 +139,6 @@ export async function deleteCluster(ctx: TenantContext, id: string): Promise<Clu
     return updated;
   });
   await enqueueClusterJob(runtime.clusterQueue, { name: "delete", data: { clusterId: id } });
+  await announceClusterChange(runtime, ctx.principal.tenantId);
   return clusterView(runtime, row);
 }

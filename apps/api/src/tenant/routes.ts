@@ -7,13 +7,18 @@ import type { TenantContext } from "../services/context.ts";
 import { getKubeconfig } from "../services/kubeconfig.ts";
 import { signup } from "../services/signup.ts";
 import { createToken, listTokens, revokeToken } from "../services/tokens.ts";
+import type { TenantClusterWatches } from "./cluster-watch.ts";
 import { parseJsonBody } from "./request.ts";
 import { createClusterBody, createTokenBody, signupBody } from "./schemas.ts";
 
 type Env = { Variables: { principal: Principal } };
 
 /** The tenant REST API under /v1: parse, authenticate, delegate to services/. */
-export function tenantRoutes(runtime: Runtime, caPem: string): Hono<Env> {
+export function tenantRoutes(
+  runtime: Runtime,
+  caPem: string,
+  clusterWatches: TenantClusterWatches,
+): Hono<Env> {
   const app = new Hono<Env>();
   const ctx = (principal: Principal): TenantContext => ({ runtime, principal });
 
@@ -45,7 +50,18 @@ export function tenantRoutes(runtime: Runtime, caPem: string): Hono<Env> {
     const body = await parseJsonBody(c, createClusterBody);
     return c.json(await createCluster(ctx(c.get("principal")), body), 201);
   });
-  app.get("/clusters", async (c) => c.json({ items: await listClusters(ctx(c.get("principal"))) }));
+  app.get("/clusters", async (c) => {
+    const watch = c.req.query("watch");
+    if (watch === "1" || watch === "true") {
+      const timeout = Number(c.req.query("timeoutSeconds") ?? 1800);
+      const seconds = Number.isFinite(timeout) && timeout > 0 ? Math.min(timeout, 3600) : 1800;
+      const stream = await clusterWatches.open(ctx(c.get("principal")), seconds);
+      return new Response(stream, {
+        headers: { "content-type": "application/json", "cache-control": "no-cache" },
+      });
+    }
+    return c.json({ items: await listClusters(ctx(c.get("principal"))) });
+  });
   app.get("/clusters/:id", async (c) => c.json(await getCluster(ctx(c.get("principal")), c.req.param("id"))));
   app.delete("/clusters/:id", async (c) =>
     c.json(await deleteCluster(ctx(c.get("principal")), c.req.param("id")), 202),
