@@ -1,3 +1,5 @@
+import { RESOURCES } from "../registry/resources.ts";
+
 /**
  * The resources whose OpenAPI v3 paths and schemas this server publishes. Both the generator
  * (which schemas to keep) and the runtime documents (which paths to write) read this one table.
@@ -25,18 +27,6 @@ export interface ServedResource {
   subresources?: readonly PublishedSubresource[];
 }
 
-const CRUD: readonly ResourceVerb[] = [
-  "get",
-  "list",
-  "create",
-  "update",
-  "patch",
-  "delete",
-  "deletecollection",
-];
-const CREATE_ONLY: readonly ResourceVerb[] = ["create"];
-const READ_ONLY: readonly ResourceVerb[] = ["get", "list"];
-
 /** Upstream schema-name prefix of a group's Go package (`io.k8s.api.<package>.<version>.`). */
 export function apiPackagePrefix(group: string, version: string): string {
   if (group === "metrics.k8s.io") return `io.k8s.metrics.pkg.apis.metrics.${version}.`;
@@ -44,101 +34,28 @@ export function apiPackagePrefix(group: string, version: string): string {
   return `io.k8s.api.${pkg}.${version}.`;
 }
 
-function served(
-  group: string,
-  version: string,
-  resource: string,
-  kind: string,
-  options: {
-    namespaced: boolean;
-    verbs?: readonly ResourceVerb[];
-    subresources?: readonly PublishedSubresource[];
-  },
-): ServedResource {
-  const verbs = options.verbs ?? CRUD;
-  const prefix = apiPackagePrefix(group, version);
-  const entry: ServedResource = {
-    group,
-    version,
-    resource,
-    kind,
-    namespaced: options.namespaced,
-    schema: prefix + kind,
+const PUBLISHED: readonly PublishedSubresource[] = ["status", "scale", "ephemeralcontainers", "eviction", "binding"];
+const OPENAPI_VERBS: readonly ResourceVerb[] = ["get", "list", "create", "update", "patch", "delete", "deletecollection"];
+
+/** Every served resource, derived from the registry (the one table of what this API serves). */
+export const SERVED_RESOURCES: readonly ServedResource[] = RESOURCES.map((r) => {
+  const prefix = apiPackagePrefix(r.group, r.version);
+  const verbs = OPENAPI_VERBS.filter((v) => r.verbs.includes(v));
+  const subresources = r.subresources
+    .map((s) => s.name)
+    .filter((name): name is PublishedSubresource => (PUBLISHED as readonly string[]).includes(name));
+  return {
+    group: r.group,
+    version: r.version,
+    resource: r.resource,
+    kind: r.kind,
+    namespaced: r.namespaced,
+    schema: prefix + r.kind,
     verbs,
+    ...(verbs.includes("list") ? { listSchema: `${prefix}${r.kind}List` } : {}),
+    ...(subresources.length > 0 ? { subresources } : {}),
   };
-  if (verbs.includes("list")) entry.listSchema = `${prefix}${kind}List`;
-  if (options.subresources) entry.subresources = options.subresources;
-  return entry;
-}
-
-const NS = { namespaced: true } as const;
-const CLUSTER = { namespaced: false } as const;
-
-/** Every served resource; scopes follow upstream (`kubectl api-resources` on a 1.32 cluster). */
-export const SERVED_RESOURCES: readonly ServedResource[] = [
-  served("", "v1", "namespaces", "Namespace", { ...CLUSTER, subresources: ["status"] }),
-  served("", "v1", "pods", "Pod", {
-    ...NS,
-    subresources: ["status", "ephemeralcontainers", "eviction", "binding"],
-  }),
-  served("", "v1", "services", "Service", { ...NS, subresources: ["status"] }),
-  served("", "v1", "endpoints", "Endpoints", NS),
-  served("", "v1", "configmaps", "ConfigMap", NS),
-  served("", "v1", "secrets", "Secret", NS),
-  served("", "v1", "serviceaccounts", "ServiceAccount", NS),
-  served("", "v1", "events", "Event", NS),
-  served("", "v1", "nodes", "Node", { ...CLUSTER, subresources: ["status"] }),
-  served("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", { ...NS, subresources: ["status"] }),
-  served("", "v1", "persistentvolumes", "PersistentVolume", { ...CLUSTER, subresources: ["status"] }),
-  served("", "v1", "resourcequotas", "ResourceQuota", { ...NS, subresources: ["status"] }),
-  served("", "v1", "limitranges", "LimitRange", NS),
-  served("", "v1", "replicationcontrollers", "ReplicationController", {
-    ...NS,
-    subresources: ["status", "scale"],
-  }),
-  served("", "v1", "bindings", "Binding", { ...NS, verbs: CREATE_ONLY }),
-  served("apps", "v1", "deployments", "Deployment", { ...NS, subresources: ["status", "scale"] }),
-  served("apps", "v1", "replicasets", "ReplicaSet", { ...NS, subresources: ["status", "scale"] }),
-  served("apps", "v1", "statefulsets", "StatefulSet", { ...NS, subresources: ["status", "scale"] }),
-  served("apps", "v1", "daemonsets", "DaemonSet", { ...NS, subresources: ["status"] }),
-  served("apps", "v1", "controllerrevisions", "ControllerRevision", NS),
-  served("batch", "v1", "jobs", "Job", { ...NS, subresources: ["status"] }),
-  served("batch", "v1", "cronjobs", "CronJob", { ...NS, subresources: ["status"] }),
-  served("autoscaling", "v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler", {
-    ...NS,
-    subresources: ["status"],
-  }),
-  served("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", {
-    ...NS,
-    subresources: ["status"],
-  }),
-  served("networking.k8s.io", "v1", "ingresses", "Ingress", { ...NS, subresources: ["status"] }),
-  served("networking.k8s.io", "v1", "ingressclasses", "IngressClass", CLUSTER),
-  served("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", NS),
-  served("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", NS),
-  served("events.k8s.io", "v1", "events", "Event", NS),
-  served("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", { ...NS, subresources: ["status"] }),
-  served("storage.k8s.io", "v1", "storageclasses", "StorageClass", CLUSTER),
-  served("coordination.k8s.io", "v1", "leases", "Lease", NS),
-  served("rbac.authorization.k8s.io", "v1", "roles", "Role", NS),
-  served("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", NS),
-  served("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", CLUSTER),
-  served("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", CLUSTER),
-  served("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", {
-    ...CLUSTER,
-    verbs: CREATE_ONLY,
-  }),
-  served("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", {
-    ...CLUSTER,
-    verbs: CREATE_ONLY,
-  }),
-  served("authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview", {
-    ...CLUSTER,
-    verbs: CREATE_ONLY,
-  }),
-  served("metrics.k8s.io", "v1beta1", "pods", "PodMetrics", { ...NS, verbs: READ_ONLY }),
-  served("metrics.k8s.io", "v1beta1", "nodes", "NodeMetrics", { ...CLUSTER, verbs: READ_ONLY }),
-];
+});
 
 /** Kinds of subresources whose body is not the parent kind (upstream `pods/eviction` etc.). */
 export const SUBRESOURCE_KINDS: Readonly<
