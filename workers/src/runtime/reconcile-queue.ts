@@ -1,0 +1,70 @@
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { bullPrefix } from "../../../apps/api/src/platform/queues.ts";
+import { keyId, type ReconcileKey } from "./reconcile-key.ts";
+
+/** One queue per controller, so a worker process runs exactly the controllers of its roles. */
+export const reconcileQueueName = (controller: string) => `reconcile-${controller}`;
+export const TIMER_QUEUE = "reconcile-timers";
+
+/**
+ * Workqueue semantics on BullMQ (client-go util/workqueue): a key waiting in the queue absorbs
+ * further enqueues; a key being processed gets exactly one follow-up run after the current one
+ * (BullMQ deduplication with keepLastIfActive), so no change is lost and no key runs twice at once.
+ * Timed wake-ups are separate timer jobs that enqueue the key when due, so a later timer never
+ * postpones an earlier one and an immediate enqueue never waits for a timer.
+ */
+export class ReconcileQueue {
+  private readonly queues = new Map<string, Queue>();
+  readonly timers: Queue;
+  private readonly prefix: string;
+
+  constructor(
+    private readonly connection: Redis,
+    redisPrefix: string,
+  ) {
+    this.prefix = bullPrefix(redisPrefix);
+    this.timers = new Queue(TIMER_QUEUE, {
+      connection,
+      prefix: this.prefix,
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: 1000 },
+    });
+  }
+
+  /** Asks for a reconcile of `key` as soon as possible. */
+  async enqueue(key: ReconcileKey): Promise<void> {
+    await this.queueOf(key.controller).add(key.controller, key, {
+      deduplication: { id: keyId(key), keepLastIfActive: true },
+    });
+  }
+
+  /** Asks for a reconcile of `key` after `delayMs` (a container start, a back-off, a TTL …). */
+  async enqueueAfter(key: ReconcileKey, delayMs: number): Promise<void> {
+    if (delayMs <= 0) return this.enqueue(key);
+    // One timer per key and due time (to the 10 ms): retries of the same request do not pile up.
+    const due = Math.ceil((Date.now() + delayMs) / 10) * 10;
+    await this.timers.add("timer", key, { jobId: `${keyId(key)}@${due}`, delay: due - Date.now() });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values(), this.timers].map((q) => q.close()));
+  }
+
+  private queueOf(controller: string): Queue {
+    let queue = this.queues.get(controller);
+    if (!queue) {
+      queue = new Queue(reconcileQueueName(controller), {
+        connection: this.connection,
+        prefix: this.prefix,
+        defaultJobOptions: {
+          removeOnComplete: true,
+          removeOnFail: 1000,
+          attempts: 8,
+          backoff: { type: "exponential", delay: 50 },
+        },
+      });
+      this.queues.set(controller, queue);
+    }
+    return queue;
+  }
+}
