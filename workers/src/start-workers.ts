@@ -1,7 +1,11 @@
+import { createRedis } from "../../apps/api/src/platform/redis.ts";
 import type { Runtime } from "../../apps/api/src/platform/runtime.ts";
+import { CONTROLLERS } from "./controllers/index.ts";
 import { type Closable, startClusterLifecycleWorker } from "./runtime/cluster-lifecycle-worker.ts";
+import type { ReconcileKey } from "./runtime/reconcile-key.ts";
+import { startReconcileWorker } from "./runtime/reconcile-worker.ts";
 
-export const WORKER_ROLES = ["provisioning", "all"] as const;
+export const WORKER_ROLES = ["provisioning", "controllers", "all"] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
 
 export interface RunningWorkers {
@@ -14,6 +18,24 @@ export function startWorkers(runtime: Runtime, roles: readonly WorkerRole[]): Ru
   const wants = (role: WorkerRole) => roles.includes("all") || roles.includes(role);
   const workers: Closable[] = [];
   if (wants("provisioning")) workers.push(startClusterLifecycleWorker(runtime));
+  if (wants("controllers")) {
+    const connection = createRedis(runtime.redisUrl, "worker");
+    const reconcile = startReconcileWorker({
+      connection,
+      redisPrefix: runtime.config.redisPrefix,
+      queue: runtime.reconcileQueue,
+      log: runtime.log,
+      reconcilers: Object.fromEntries(
+        CONTROLLERS.map((c) => [c.name, (key: ReconcileKey) => c.reconcile(runtime, key)]),
+      ),
+    });
+    workers.push({
+      async close() {
+        await reconcile.close();
+        connection.disconnect();
+      },
+    });
+  }
   runtime.log.info("workers started", { roles });
   return {
     async close() {

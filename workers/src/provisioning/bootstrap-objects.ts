@@ -14,6 +14,22 @@ export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube
 const ROOT_CA_DESCRIPTION =
   "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
 
+export const ROOT_CA_CONFIGMAP = "kube-root-ca.crt";
+
+/** The ConfigMap every namespace holds with the cluster's CA (root-ca-cert-publisher). */
+export function rootCaConfigMap(namespace: string, caPem: string): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: ROOT_CA_CONFIGMAP,
+      namespace,
+      annotations: { "kubernetes.io/description": ROOT_CA_DESCRIPTION },
+    },
+    data: { "ca.crt": caPem },
+  };
+}
+
 /** kind-style node names: the first node is the control plane, the rest are workers. */
 export function nodeNames(clusterName: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) =>
@@ -49,16 +65,7 @@ export function bootstrapObjects(input: {
       kind: "ServiceAccount",
       metadata: { name: "default", namespace: ns },
     });
-    add("", "configmaps", ns, {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: {
-        name: "kube-root-ca.crt",
-        namespace: ns,
-        annotations: { "kubernetes.io/description": ROOT_CA_DESCRIPTION },
-      },
-      data: { "ca.crt": caPem },
-    });
+    add("", "configmaps", ns, rootCaConfigMap(ns, caPem));
   }
   const names = nodeNames(clusterName, spec.nodes.count);
   names.forEach((name, i) => {

@@ -1,6 +1,9 @@
 import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { type Db, ensureDatabase, migrateDb, openDb } from "../../../../db/client.ts";
+import { CONTROLLERS } from "../../../../workers/src/controllers/index.ts";
+import { ReconcileQueue } from "../../../../workers/src/runtime/reconcile-queue.ts";
+import { ReconcileSink } from "../../../../workers/src/runtime/reconcile-sink.ts";
 import { SigningKeys } from "../auth/signing-keys.ts";
 import { TokenService } from "../auth/tokens.ts";
 import type { Config } from "../config.ts";
@@ -29,6 +32,8 @@ export interface Runtime {
   keys: SigningKeys;
   tokens: TokenService;
   clusterQueue: Queue;
+  /** Reconcile keys for the controllers; every commit enqueues the keys of the controllers that care. */
+  reconcileQueue: ReconcileQueue;
   close(): Promise<void>;
 }
 
@@ -59,6 +64,8 @@ export async function openRuntime(
   await keys.init();
   const tokens = new TokenService(db, keys);
   const clusterQueue = createClusterLifecycleQueue(redis, config.redisPrefix);
+  const reconcileQueue = new ReconcileQueue(redis, config.redisPrefix);
+  store.addSink(new ReconcileSink(reconcileQueue, CONTROLLERS));
   return {
     config,
     log,
@@ -70,8 +77,10 @@ export async function openRuntime(
     keys,
     tokens,
     clusterQueue,
+    reconcileQueue,
     async close() {
       await clusterQueue.close();
+      await reconcileQueue.close();
       redis.disconnect();
       await db.close();
     },

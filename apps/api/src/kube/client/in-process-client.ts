@@ -1,0 +1,101 @@
+import { ApiError } from "../../errors.ts";
+import type { Runtime } from "../../platform/runtime.ts";
+import type { KubeObject } from "../object/types.ts";
+import { findResource } from "../registry/registry.ts";
+import type { KubeRequest } from "../server/handlers/context.ts";
+import { createObject } from "../server/handlers/create.ts";
+import { deleteObject } from "../server/handlers/delete.ts";
+import { modifyObject } from "../server/handlers/modify.ts";
+import { getHandler, listHandler } from "../server/handlers/read.ts";
+import type { WriteOptions } from "../server/handlers/write-options.ts";
+
+export interface ResourceId {
+  group: string;
+  version: string;
+  resource: string;
+}
+
+/**
+ * The Kubernetes API as controllers use it, in process: the same registry, strategies, validation,
+ * store and publishing as an HTTP request, without HTTP (ARCHITECTURE §1: workers never write
+ * around the store).
+ */
+export class InProcessClient {
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly clusterId: string,
+    /** The field manager of this controller's writes (`deployment-controller` …). */
+    private readonly manager: string,
+  ) {}
+
+  async get(id: ResourceId, namespace: string, name: string): Promise<KubeObject | undefined> {
+    try {
+      return (await getHandler(this.request(id, namespace, name), name)).body as KubeObject;
+    } catch (err) {
+      if (err instanceof ApiError && err.reason === "NotFound") return undefined;
+      throw err;
+    }
+  }
+
+  async list(id: ResourceId, namespace?: string, labelSelector?: string): Promise<KubeObject[]> {
+    const req = this.request(id, namespace);
+    if (labelSelector) req.query.set("labelSelector", labelSelector);
+    return ((await listHandler(req)).body as { items: KubeObject[] }).items;
+  }
+
+  create(id: ResourceId, namespace: string, obj: KubeObject): Promise<KubeObject> {
+    return createObject(this.request(id, namespace), obj, this.writeOptions());
+  }
+
+  /** Read-modify-write inside one transaction: `mutate` sees the current object. */
+  update(
+    id: ResourceId,
+    namespace: string,
+    name: string,
+    mutate: (current: KubeObject) => KubeObject,
+    subresource?: string,
+  ): Promise<KubeObject> {
+    const req = this.request(id, namespace, name, subresource);
+    return modifyObject(req, name, mutate, {
+      ...this.writeOptions(),
+      ...(subresource ? { subresource } : {}),
+    });
+  }
+
+  async delete(id: ResourceId, namespace: string, name: string): Promise<void> {
+    await deleteObject(this.request(id, namespace, name), name, {
+      propagationPolicy: "Background",
+      dryRun: false,
+    });
+  }
+
+  private writeOptions(): WriteOptions {
+    return { dryRun: false, fieldManager: this.manager, fieldValidation: "Ignore", force: false };
+  }
+
+  private request(id: ResourceId, namespace?: string, name?: string, subresource?: string): KubeRequest {
+    const def = findResource(id.group, id.version, id.resource);
+    if (!def) throw new Error(`unknown resource ${id.group}/${id.version}/${id.resource}`);
+    return {
+      runtime: this.runtime,
+      clusterId: this.clusterId,
+      def,
+      path: {
+        group: id.group,
+        version: id.version,
+        resource: id.resource,
+        ...(def.namespaced && namespace !== undefined ? { namespace } : {}),
+        ...(name ? { name } : {}),
+        ...(subresource ? { subresource } : {}),
+      },
+      query: new URLSearchParams(),
+      accept: "application/json",
+      contentType: "application/json",
+      userAgent: this.manager,
+      body: async () => new Uint8Array(),
+      now: this.runtime.clock.now(),
+    };
+  }
+}
+
+export const CORE_V1 = (resource: string): ResourceId => ({ group: "", version: "v1", resource });

@@ -1,0 +1,25 @@
+import type { Change, ChangeSink } from "../../../apps/api/src/kube/store/types.ts";
+import type { Controller } from "../controllers/controller.ts";
+import { keyId } from "./reconcile-key.ts";
+import type { ReconcileQueue } from "./reconcile-queue.ts";
+
+/**
+ * Turns every commit into reconcile keys for the controllers that care (ARCHITECTURE §4). Runs in
+ * whichever process wrote, API or worker, right after the commit.
+ */
+export class ReconcileSink implements ChangeSink {
+  constructor(
+    private readonly queue: ReconcileQueue,
+    private readonly controllers: readonly Controller[],
+  ) {}
+
+  async changesCommitted(_clusterId: string, changes: readonly Change[]): Promise<void> {
+    const keys = new Map<string, Parameters<ReconcileQueue["enqueue"]>[0]>();
+    for (const change of changes) {
+      for (const controller of this.controllers) {
+        for (const key of controller.keysFor(change)) keys.set(keyId(key), key);
+      }
+    }
+    await Promise.all([...keys.values()].map((key) => this.queue.enqueue(key)));
+  }
+}
