@@ -34,8 +34,22 @@ export function apiPackagePrefix(group: string, version: string): string {
   return `io.k8s.api.${pkg}.${version}.`;
 }
 
-const PUBLISHED: readonly PublishedSubresource[] = ["status", "scale", "ephemeralcontainers", "eviction", "binding"];
-const OPENAPI_VERBS: readonly ResourceVerb[] = ["get", "list", "create", "update", "patch", "delete", "deletecollection"];
+const PUBLISHED: readonly PublishedSubresource[] = [
+  "status",
+  "scale",
+  "ephemeralcontainers",
+  "eviction",
+  "binding",
+];
+const OPENAPI_VERBS: readonly ResourceVerb[] = [
+  "get",
+  "list",
+  "create",
+  "update",
+  "patch",
+  "delete",
+  "deletecollection",
+];
 
 /** Every served resource, derived from the registry (the one table of what this API serves). */
 export const SERVED_RESOURCES: readonly ServedResource[] = RESOURCES.map((r) => {
