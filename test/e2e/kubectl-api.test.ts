@@ -346,6 +346,12 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
         await k.ok(["-n", "catalog", "create", "configmap", name, `--from-literal=color=${name}`]);
         if (labels) await k.ok(["-n", "catalog", "label", "configmap", name, ...labels.split(",")]);
       }
+      // As on a real cluster, the new namespace also gets kube-root-ca.crt (from a controller).
+      const deadline = Date.now() + 10_000;
+      while ((await k.run(["-n", "catalog", "get", "cm", "kube-root-ca.crt"])).code !== 0) {
+        assert.ok(Date.now() < deadline, "kube-root-ca.crt never appeared in the new namespace");
+        await new Promise((r) => setTimeout(r, 50));
+      }
     });
 
     test("the default table: NAME, DATA, AGE", async () => {
@@ -356,6 +362,7 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
         [
           ["blue", "1"],
           ["green", "1"],
+          ["kube-root-ca.crt", "1"],
           ["plain", "1"],
           ["red", "1"],
         ],
@@ -400,7 +407,7 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
       assert.equal(list.apiVersion, "v1");
       assert.deepEqual(
         list.items.map((i: { metadata: { name: string } }) => i.metadata.name),
-        ["blue", "green", "plain", "red"],
+        ["blue", "green", "kube-root-ca.crt", "plain", "red"],
       );
     });
 
@@ -414,7 +421,7 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
           "-o",
           'jsonpath={range .items[*]}{.metadata.name}={.data.color}{"\\n"}{end}',
         ]),
-        "blue=blue\ngreen=green\nplain=plain\nred=red\n",
+        "blue=blue\ngreen=green\nkube-root-ca.crt=\nplain=plain\nred=red\n",
       );
       assert.equal(
         await k.ok(["-n", "shop", "get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"]),
@@ -435,6 +442,7 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
         ["NAME", "APP"],
         ["blue", "c"],
         ["green", "b"],
+        ["kube-root-ca.crt", "<none>"],
         ["plain", "<none>"],
         ["red", "a"],
       ]);
@@ -455,7 +463,7 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
     test("-l '!x' and -l 'app,!x', notin, !=", async () => {
       assert.equal(
         await k.ok(["-n", "catalog", "get", "cm", "-l", "!x", "-o", "name"]),
-        "configmap/green\nconfigmap/plain\nconfigmap/red\n",
+        "configmap/green\nconfigmap/kube-root-ca.crt\nconfigmap/plain\nconfigmap/red\n",
       );
       assert.equal(
         await k.ok(["-n", "catalog", "get", "cm", "-l", "app,!x", "-o", "name"]),
@@ -464,7 +472,7 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
       assert.equal(
         await k.ok(["-n", "catalog", "get", "cm", "-l", "app notin (a),app!=c", "-o", "name"]),
         // notin and != also match objects without the label (apimachinery labels.Requirement.Matches).
-        "configmap/green\nconfigmap/plain\n",
+        "configmap/green\nconfigmap/kube-root-ca.crt\nconfigmap/plain\n",
       );
     });
 
@@ -488,7 +496,7 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
       );
       assert.equal(
         await k.ok(["-n", "catalog", "get", "cm", "--field-selector", "metadata.name!=green", "-o", "name"]),
-        "configmap/blue\nconfigmap/plain\nconfigmap/red\n",
+        "configmap/blue\nconfigmap/kube-root-ca.crt\nconfigmap/plain\nconfigmap/red\n",
       );
     });
 
