@@ -228,6 +228,28 @@ describe("watch", () => {
     await t.database.db.sql`update cluster_versions set compacted_rv = 0 where cluster_id = ${id}`;
   });
 
+  test("list resourceVersion semantics: a future version waits, then 504; Exact past the log is 410", async () => {
+    const current = Number(await listRv());
+    const ahead = call(t.app, "GET", `${api}${CMS}?resourceVersion=${current + 1}`, { token });
+    await t.runtime.store.transact(id, (tx) => tx.create(cmRef("catch-up"), cm("catch-up")));
+    assert.equal((await ahead).status, 200, "the list waited for the version to exist");
+    const tooLarge = await call(t.app, "GET", `${api}${CMS}?resourceVersion=${current + 1000}`, { token });
+    assert.equal(tooLarge.status, 504);
+    assert.equal(tooLarge.body.reason, "Timeout");
+    assert.equal(
+      tooLarge.body.message,
+      `Too large resource version: ${current + 1000}, current: ${current + 1}`,
+    );
+    await t.database.db.sql`update cluster_versions set compacted_rv = 50 where cluster_id = ${id}`;
+    const gone = await call(t.app, "GET", `${api}${CMS}?resourceVersion=10&resourceVersionMatch=Exact`, {
+      token,
+    });
+    await t.database.db.sql`update cluster_versions set compacted_rv = 0 where cluster_id = ${id}`;
+    assert.equal(gone.status, 410);
+    assert.equal(gone.body.reason, "Expired");
+    assert.equal(gone.body.message, "too old resource version: 10 (50)");
+  });
+
   test("deleting the cluster ends its watches", async () => {
     const w = await openWatch(t.app, token, `${api}${CMS}?watch=true&resourceVersion=${await listRv()}`);
     await call(t.app, "DELETE", `/v1/clusters/${id}`, { token });

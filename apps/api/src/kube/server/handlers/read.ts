@@ -59,6 +59,7 @@ export async function listHandler(req: KubeRequest): Promise<KubeResponse> {
   const limitParam = Number(query.get("limit") ?? 0);
   const limit = Number.isFinite(limitParam) && limitParam > 0 ? Math.floor(limitParam) : undefined;
   const cont = query.get("continue") ? decodeContinue(query.get("continue")!) : undefined;
+  if (!cont) await checkListVersion(req);
   const listed = await req.runtime.store.list(req.clusterId, {
     group: def.storage.group,
     resource: def.storage.resource,
@@ -111,4 +112,52 @@ export async function listHandler(req: KubeRequest): Promise<KubeResponse> {
       items: matching,
     },
   };
+}
+
+/** How long a list "not older than" a future version waits for the cluster to get there. */
+const TOO_LARGE_WAIT_MS = 3000;
+
+/**
+ * resourceVersion semantics of a list: "" and "0" serve the latest state; "N" (NotOlderThan, the
+ * default) waits briefly for a version the cluster has not reached yet, then answers 504 as
+ * kube-apiserver does; Exact of a version older than the retained changes answers 410 Gone.
+ */
+async function checkListVersion(req: KubeRequest): Promise<void> {
+  const raw = req.query.get("resourceVersion") ?? "";
+  const match = req.query.get("resourceVersionMatch") ?? "";
+  if (match && !["NotOlderThan", "Exact"].includes(match)) {
+    throw new ApiError("BadRequest", `invalid resourceVersionMatch: ${match}`);
+  }
+  if (raw === "" || raw === "0") {
+    if (match === "Exact") {
+      throw new ApiError(
+        "Invalid",
+        'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"',
+      );
+    }
+    return;
+  }
+  const wanted = Number(raw);
+  if (!Number.isInteger(wanted) || wanted < 0)
+    throw new ApiError("BadRequest", `invalid resource version: ${raw}`);
+  const deadline = Date.now() + TOO_LARGE_WAIT_MS;
+  for (;;) {
+    const versions = await req.runtime.store.versions(req.clusterId);
+    if (!versions) throw new ApiError("NotFound", "the server could not find the requested resource");
+    if (match === "Exact" && wanted < versions.compactedRv) {
+      throw new ApiError("Expired", `too old resource version: ${wanted} (${versions.compactedRv})`);
+    }
+    if (match === "Exact" && wanted !== versions.rv && wanted <= versions.rv) {
+      // Past states are not kept as snapshots: only the current version can be listed exactly.
+      throw new ApiError("Expired", `too old resource version: ${wanted} (${versions.rv})`);
+    }
+    if (wanted <= versions.rv) return;
+    if (Date.now() > deadline) {
+      throw new ApiError("Timeout", `Too large resource version: ${wanted}, current: ${versions.rv}`, {
+        causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
+        retryAfterSeconds: 1,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
