@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { ApiError } from "../../errors.ts";
 import type { Runtime } from "../../platform/runtime.ts";
 import { openApiDocumentResponse, openApiIndexResponse } from "../openapi/responses.ts";
+import { openApiV2Response } from "../openapi/v2-responses.ts";
 import type { WatchHub } from "../watch/watch-hub.ts";
 import { authorizeCluster, type ClusterAccess } from "./cluster-access.ts";
 import {
@@ -71,6 +72,19 @@ async function serve(
           };
         }
         return { status: 200, body: legacy ? apiVersions(new URL(c.req.url).host) : apiGroupList() };
+      }
+      case "/openapi/v2": {
+        const res = openApiV2Response(KUBERNETES_VERSION.gitVersion, {
+          accept,
+          acceptEncoding: c.req.header("accept-encoding"),
+          ifNoneMatch: c.req.header("if-none-match"),
+        });
+        return {
+          status: res.status,
+          body: res.body,
+          headers: res.headers,
+          contentType: res.headers["Content-Type"],
+        };
       }
       case "/openapi/v3": {
         const res = openApiIndexResponse({ ifNoneMatch: c.req.header("if-none-match") });
@@ -144,6 +158,7 @@ function render(res: KubeResponse): Response {
   for (const warning of res.warnings ?? []) headers.append("Warning", `299 - ${JSON.stringify(warning)}`);
   headers.set("Content-Type", res.contentType ?? "application/json");
   if (res.body instanceof ReadableStream) return new Response(res.body, { status: res.status, headers });
-  const body = typeof res.body === "string" ? res.body : JSON.stringify(res.body);
+  const body =
+    typeof res.body === "string" || res.body instanceof Uint8Array ? res.body : JSON.stringify(res.body);
   return new Response(res.status === 304 ? null : body, { status: res.status, headers });
 }

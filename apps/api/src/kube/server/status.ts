@@ -12,6 +12,17 @@ export interface KubeStatus {
   code: number;
 }
 
+/**
+ * A failure kube-apiserver answers without a reason (StatusReasonUnknown, HTTP 500): a plain Go error
+ * reached its error writer, e.g. server-side apply's "failed to create typed patch object". kubectl
+ * then prints `Error from server: <message>` with no reason in parentheses.
+ */
+export class UnknownReasonError extends ApiError {
+  constructor(message: string) {
+    super("InternalError", message);
+  }
+}
+
 export function failureStatus(err: ApiError): KubeStatus {
   return {
     kind: "Status",
@@ -19,7 +30,7 @@ export function failureStatus(err: ApiError): KubeStatus {
     metadata: {},
     status: "Failure",
     message: err.message,
-    reason: err.reason,
+    ...(err instanceof UnknownReasonError ? {} : { reason: err.reason }),
     ...(err.details ? { details: withoutEmptyFields(err.details) } : {}),
     code: err.status,
   };

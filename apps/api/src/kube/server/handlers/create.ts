@@ -21,6 +21,7 @@ import {
   transactMaybeDry,
 } from "./context.ts";
 import { requireLiveNamespace } from "./namespace-check.ts";
+import { checkBodyTypes, targetOf } from "./value-types.ts";
 import { type WriteOptions, writeOptions } from "./write-options.ts";
 
 /** POST to a collection. */
@@ -32,6 +33,7 @@ export async function createHandler(req: KubeRequest): Promise<KubeResponse> {
     kind: def.kind,
   });
   checkKind(req, obj);
+  checkBodyTypes(targetOf(req), obj);
   const warnings = checkUnknownFields(req, obj, options);
   const created = await createObject(req, obj, options);
   return { status: 201, body: created, warnings };

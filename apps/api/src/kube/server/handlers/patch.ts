@@ -10,10 +10,18 @@ import {
   schemaFor,
 } from "../../patch/index.ts";
 import { parseJson } from "../request-body.ts";
+import { UnknownReasonError } from "../status.ts";
 import { checkUnknownFields } from "./admission.ts";
 import { apiVersionOf, type KubeRequest, type KubeResponse } from "./context.ts";
 import { createObject } from "./create.ts";
 import { modifyObject } from "./modify.ts";
+import {
+  checkAppliedObjectTypes,
+  checkApplyConfigurationTypes,
+  checkPatchedTypes,
+  checkStrategicPatchTypes,
+  targetOf,
+} from "./value-types.ts";
 import { writeOptions } from "./write-options.ts";
 
 const PATCH_TYPES = [
@@ -37,6 +45,7 @@ export async function patchHandler(req: KubeRequest, name: string): Promise<Kube
   }
   const bytes = await req.body();
   const apiVersion = apiVersionOf(def.group, def.version);
+  const target = targetOf(req);
   let warnings: string[] = [];
   const validate = (obj: KubeObject) => {
     warnings = checkUnknownFields(req, obj, options);
@@ -50,6 +59,7 @@ export async function patchHandler(req: KubeRequest, name: string): Promise<Kube
       );
     }
     const applied = parseApplyBody(bytes);
+    checkApplyConfigurationTypes(target, applied);
     const applyOptions = {
       manager: options.fieldManager,
       apiVersion,
@@ -64,6 +74,7 @@ export async function patchHandler(req: KubeRequest, name: string): Promise<Kube
         name,
         (current) => {
           const result = applyPatch(current, applied, applyOptions).object as KubeObject;
+          checkAppliedObjectTypes(target, applied, result);
           validate(result);
           return result;
         },
@@ -75,6 +86,7 @@ export async function patchHandler(req: KubeRequest, name: string): Promise<Kube
         throw translate(err);
     }
     const fresh = translateSync(() => applyPatch(undefined, applied, applyOptions).object as KubeObject);
+    checkAppliedObjectTypes(target, applied, fresh);
     validate(fresh);
     const created = await createObject(req, fresh, options, false);
     return { status: 201, body: created, warnings };
@@ -87,6 +99,9 @@ export async function patchHandler(req: KubeRequest, name: string): Promise<Kube
       name,
       (current) => {
         const result = applyOne(type, current, patch);
+        if (type === "application/strategic-merge-patch+json")
+          checkStrategicPatchTypes(target, patch, result);
+        else checkPatchedTypes(target, result);
         validate(result);
         return result;
       },
@@ -125,8 +140,8 @@ function parseApplyBody(bytes: Uint8Array): unknown {
 /** PatchError → the ApiError kube-apiserver would answer. */
 function translate(err: unknown): unknown {
   if (!(err instanceof PatchError)) return err;
-  const reason = err.reason === "" ? "InternalError" : err.reason;
-  return new ApiError(reason, err.message, err.causes.length ? { causes: [...err.causes] } : undefined);
+  if (err.reason === "") return new UnknownReasonError(err.message);
+  return new ApiError(err.reason, err.message, err.causes.length ? { causes: [...err.causes] } : undefined);
 }
 
 function translateSync<T>(f: () => T): T {

@@ -5,7 +5,15 @@ import { objectNotFound } from "../../store/errors.ts";
 import { decodeObjectBody, parseJson } from "../request-body.ts";
 import { fromStorage, type KubeRequest, type KubeResponse, storageRef } from "./context.ts";
 import { modifyObject } from "./modify.ts";
+import {
+  checkBodyTypes,
+  checkPatchedTypes,
+  checkStrategicPatchTypes,
+  type DecodeTarget,
+} from "./value-types.ts";
 import { writeOptions } from "./write-options.ts";
+
+const SCALE: DecodeTarget = { group: "autoscaling", version: "v1", kind: "Scale" };
 
 /** GET/PUT/PATCH <workload>/scale: the autoscaling/v1 Scale view of a workload's replicas. */
 export async function scaleHandler(req: KubeRequest, method: string, name: string): Promise<KubeResponse> {
@@ -22,13 +30,22 @@ export async function scaleHandler(req: KubeRequest, method: string, name: strin
     (current) => {
       const scale = toScale(req.def, current) as KubeObject;
       let wanted: KubeObject;
+      const contentType = req.contentType ?? "";
       if (method === "PUT") {
         wanted = decodeObjectBody(bytes, req.contentType, { apiVersion: "autoscaling/v1", kind: "Scale" });
-      } else if ((req.contentType ?? "").startsWith("application/json-patch+json")) {
+        checkBodyTypes(SCALE, wanted);
+      } else if (contentType.startsWith("application/json-patch+json")) {
         wanted = applyJsonPatch(scale, parseJson(bytes, "patch")) as KubeObject;
+        checkPatchedTypes(SCALE, wanted);
       } else {
         // kubectl scale sends a merge patch; a strategic one on Scale merges the same way.
-        wanted = applyMergePatch(scale, parseJson(bytes, "patch")) as KubeObject;
+        const patch = parseJson(bytes, "patch");
+        wanted = applyMergePatch(scale, patch) as KubeObject;
+        if (contentType.startsWith("application/strategic-merge-patch+json")) {
+          checkStrategicPatchTypes(SCALE, patch, wanted);
+        } else {
+          checkPatchedTypes(SCALE, wanted);
+        }
       }
       return applyScale(current, wanted);
     },

@@ -3,6 +3,7 @@ import { checkUnknownFields } from "./admission.ts";
 import { apiVersionOf, type KubeRequest, type KubeResponse } from "./context.ts";
 import { checkKind } from "./create.ts";
 import { modifyObject } from "./modify.ts";
+import { checkBodyTypes, targetOf } from "./value-types.ts";
 import { writeOptions } from "./write-options.ts";
 
 /** PUT of an object or its status: the body replaces what this write may change. */
@@ -14,6 +15,7 @@ export async function updateHandler(req: KubeRequest, name: string): Promise<Kub
     kind: def.kind,
   });
   checkKind(req, body);
+  checkBodyTypes(targetOf(req), body);
   const warnings = checkUnknownFields(req, body, options);
   const updated = await modifyObject(req, name, () => body, {
     ...options,
