@@ -13,7 +13,7 @@ describe("GET /v1/clusters?watch=1", () => {
   });
   after(() => t.close());
 
-  test("streams the tenant's clusters: ADDED (Provisioning), MODIFIED (Ready), DELETED", async () => {
+  test("streams the tenant's clusters: ADDED, Ready, DELETED", async () => {
     const existing = await call(t.app, "POST", "/v1/clusters", {
       token,
       body: { name: "before", nodes: { count: 1 } },
@@ -40,7 +40,8 @@ describe("GET /v1/clusters?watch=1", () => {
     const mine = w.events.filter((e) => e.object.id === id);
     assert.equal(mine[0]?.type, "ADDED");
     assert.equal(mine.at(-1)?.type, "DELETED");
-    assert.ok(mine.some((e) => e.type === "MODIFIED" && e.object.status.phase === "Ready"));
+    // Ready arrives as MODIFIED, or already in the ADDED when provisioning beat the stream's re-read.
+    assert.ok(mine.some((e) => e.object.status.phase === "Ready"));
     // Never two identical events in a row for one cluster.
     for (let i = 1; i < mine.length; i++) assert.notDeepEqual(mine[i], mine[i - 1]);
     await w.close();

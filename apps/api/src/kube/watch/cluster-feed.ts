@@ -59,12 +59,14 @@ export class ClusterFeed {
     });
   }
 
-  /** The periodic check: reads the counter and fills anything a lost message left out. */
-  check(): Promise<void> {
+  /**
+   * The periodic check (the hub reads every cluster's counter at once): fills from the log what
+   * lost messages left out up to `version.rv`; `undefined` means the cluster is gone.
+   */
+  checkAt(version: { rv: number } | undefined): Promise<void> {
     return this.enqueue(async () => {
-      const v = await this.store.versions(this.clusterId);
-      if (!v) return this.endAll();
-      await this.advanceTo(v.rv);
+      if (!version) return this.endAll();
+      await this.advanceTo(version.rv);
       for (const l of this.listeners) l.progress?.(this.lastRv);
     });
   }

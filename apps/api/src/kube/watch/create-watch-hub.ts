@@ -1,5 +1,6 @@
 import { createRedis } from "../../platform/redis.ts";
 import type { Runtime } from "../../platform/runtime.ts";
+import { clusterVersionsReader } from "./cluster-versions.ts";
 import { WatchHub } from "./watch-hub.ts";
 
 /** The watch hub of an API process, on a Redis connection of its own (subscribers cannot run commands). */
@@ -10,5 +11,11 @@ export function createWatchHub(runtime: Runtime): WatchHub {
     "subscriber",
     `sandcastle-watch-${runtime.config.redisPrefix}`,
   );
-  return new WatchHub(subscriber, runtime.store, runtime.config.redisPrefix, runtime.log);
+  return new WatchHub(
+    subscriber,
+    runtime.store,
+    runtime.config.redisPrefix,
+    runtime.log,
+    clusterVersionsReader(runtime.db),
+  );
 }

@@ -9,6 +9,7 @@ import type { ObjectStore } from "../store/object-store.ts";
 import type { Change } from "../store/types.ts";
 import type { FeedListener } from "./cluster-feed.ts";
 import type { WatchHub } from "./watch-hub.ts";
+import { type OutboxOwner, WatchOutbox } from "./watch-outbox.ts";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
@@ -26,14 +27,33 @@ export interface WatchRequest {
   timeoutSeconds: number;
   /** Set when the client asked for Table output (`kubectl get -w`). */
   table?: { apiVersion: "meta.k8s.io/v1" | "meta.k8s.io/v1beta1"; includeObject: IncludeObject };
+  /**
+   * Stored form → the requested version. It must depend on `def` alone: watches of the same
+   * resource definition share one encoding of each change.
+   */
   convert(obj: KubeObject): KubeObject;
   now(): Date;
 }
 
-/** Events a slow client may have waiting before it is cut off with 410 (it relists, as with kube-apiserver). */
+/**
+ * Live events (and their bytes) a slow client may have waiting before it is cut off with 410 and
+ * relists. Counted past what the kernel and TLS buffers already hold (a few MiB on loopback).
+ */
 export const MAX_QUEUED_EVENTS = 1000;
-const BOOKMARK_EVERY_MS = 10_000;
+export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/** kube-apiserver's defaultBookmarkFrequency (staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go). */
+const BOOKMARK_EVERY_MS = 60_000;
 const encoder = new TextEncoder();
+
+/**
+ * Each change encoded once per resource definition and event type, however many watches of this
+ * process send it: converting (a deep clone) and serialising per watch was most of the cost of
+ * fanning a change out to many watchers. Entries go with the change once every watch has sent it.
+ */
+const encodedEvents = new WeakMap<
+  Change,
+  Map<ResourceDefinition, Partial<Record<WatchEventType, Uint8Array>>>
+>();
 
 /**
  * A watch stream (one JSON event per line) that sees every change after its start exactly once,
@@ -52,171 +72,244 @@ export async function openWatch(
   if (fromRv !== undefined && (!Number.isInteger(fromRv) || fromRv < 0)) {
     throw new ApiError("BadRequest", `invalid resource version: ${req.resourceVersion}`);
   }
+  const watch = new WatchStream(hub, req, fromRv);
+  await hub.attach(req.clusterId, watch);
+  try {
+    await watch.catchUp(store, versions.compactedRv);
+  } catch (err) {
+    hub.detach(req.clusterId, watch);
+    throw err;
+  }
+  return watch.outbox.stream;
+}
 
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let closed = false;
-  let live = false;
-  let delivered = fromRv ?? 0;
-  let lastBookmark = Date.now();
-  let tableColumnsSent = false;
-  const buffered: Change[] = [];
-  const present = new Set<string>();
-  const keyOf = (c: { namespace: string; name: string }) => `${c.namespace}/${c.name}`;
+const keyOf = (c: { namespace: string; name: string }) => `${c.namespace}/${c.name}`;
+const objectKey = (obj: KubeObject) => `${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
 
-  const send = (type: WatchEventType, object: unknown) => {
-    if (closed) return;
-    controller.enqueue(encoder.encode(`${JSON.stringify({ type, object })}\n`));
-    if ((controller.desiredSize ?? 0) < -MAX_QUEUED_EVENTS) {
-      closed = true;
+/**
+ * One watch. A class rather than closures: an API process holds thousands of idle watches, and
+ * per-watch closures (each with its own context, and under tsx a `name` property store) were a
+ * good part of an idle watch's memory.
+ */
+class WatchStream implements FeedListener, OutboxOwner {
+  readonly outbox: WatchOutbox;
+  private closed = false;
+  /** Until the replay is done, live changes wait here; afterwards they are applied as they come. */
+  private buffered: Change[] | undefined = [];
+  /** Every change up to this version was applied (sent, or filtered out). */
+  private delivered: number;
+  private lastBookmark = Date.now();
+  private tableColumnsSent = false;
+  /** With selectors: the objects in the selection, so that leaving it becomes DELETED. */
+  private readonly present: Set<string> | undefined;
+  private timeout: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly hub: WatchHub,
+    private readonly req: WatchRequest,
+    private readonly fromRv: number | undefined,
+  ) {
+    this.delivered = fromRv ?? 0;
+    this.outbox = new WatchOutbox({ events: MAX_QUEUED_EVENTS, bytes: MAX_QUEUED_BYTES }, this);
+    if (req.labelSelector || req.fieldSelector) this.present = new Set();
+  }
+
+  /** The replay: the current objects or the logged changes since `fromRv`; then live. */
+  async catchUp(store: ObjectStore, compactedRv: number): Promise<void> {
+    const { req, fromRv } = this;
+    const listOptions = {
+      group: req.def.storage.group,
+      resource: req.def.storage.resource,
+      ...(req.namespace !== undefined ? { namespace: req.namespace } : {}),
+    };
+    if (fromRv !== undefined && fromRv < compactedRv) {
+      this.send(
+        "ERROR",
+        failureStatus(new ApiError("Expired", `too old resource version: ${fromRv} (${compactedRv})`)),
+      );
+      return this.finish();
+    }
+    if (fromRv === undefined) {
+      // The current objects first, as synthetic ADDED events, then every change after the list.
+      const listed = await store.list(req.clusterId, listOptions);
+      this.delivered = listed.resourceVersion;
+      for (const obj of listed.items) {
+        if (!this.matches(obj)) continue;
+        this.present?.add(objectKey(obj));
+        this.sendObject("ADDED", obj);
+      }
+      if (req.sendInitialEvents) this.bookmark(this.delivered, { "k8s.io/initial-events-end": "true" });
+    } else {
+      // Objects that match now are the ones a later change may move out of the selection.
+      if (this.present) {
+        const listed = await store.list(req.clusterId, listOptions);
+        for (const obj of listed.items) if (this.matches(obj)) this.present.add(objectKey(obj));
+      }
+      for (;;) {
+        const page = await store.changesSince(req.clusterId, this.delivered, 1000);
+        for (const change of page) this.apply(change);
+        if (page.length < 1000) break;
+      }
+    }
+    const waiting = this.buffered ?? [];
+    this.buffered = undefined;
+    for (const change of waiting) this.apply(change);
+    // The client left, or the feed ended the watch, during the replay: no deadline to keep.
+    if (this.closed) return;
+    this.timeout = setTimeout(expire, req.timeoutSeconds * 1000, this);
+  }
+
+  deliver(change: Change): void {
+    if (this.buffered) this.buffered.push(change);
+    else this.apply(change);
+  }
+
+  progress(rv: number): void {
+    if (this.buffered || !this.req.allowBookmarks || Date.now() - this.lastBookmark < BOOKMARK_EVERY_MS)
+      return;
+    this.delivered = Math.max(this.delivered, rv);
+    this.bookmark(this.delivered);
+  }
+
+  end(reason: "cluster-deleted" | "expired"): void {
+    if (reason === "expired") {
       const expired = new ApiError(
         "Expired",
-        "too slow: the watch fell too far behind; relist and watch again",
+        "the watch fell behind the retained changes; relist and watch again",
       );
-      controller.enqueue(
-        encoder.encode(`${JSON.stringify({ type: "ERROR", object: failureStatus(expired) })}\n`),
-      );
-      finish();
+      this.send("ERROR", failureStatus(expired));
     }
-  };
-  const sendObject = (type: "ADDED" | "MODIFIED" | "DELETED", stored: KubeObject) => {
+    this.finish();
+  }
+
+  /** The client went away. */
+  cancelled(): void {
+    this.closed = true;
+    clearTimeout(this.timeout);
+    this.hub.detach(this.req.clusterId, this);
+  }
+
+  /** The deadline (timeoutSeconds): as kube-apiserver does, a last bookmark to resume from. */
+  expired(): void {
+    if (this.req.allowBookmarks) this.bookmark(this.delivered);
+    this.finish();
+  }
+
+  private finish(): void {
+    this.closed = true;
+    clearTimeout(this.timeout);
+    this.hub.detach(this.req.clusterId, this);
+    this.outbox.close();
+  }
+
+  /** A change as this watcher sees it: selectors turn entering into ADDED and leaving into DELETED. */
+  private apply(change: Change): void {
+    if (change.rv <= this.delivered) return;
+    this.delivered = change.rv;
+    const { req } = this;
+    if (change.group !== req.def.storage.group || change.resource !== req.def.storage.resource) return;
+    if (req.namespace !== undefined && change.namespace !== req.namespace) return;
+    const present = this.present;
+    if (!present) {
+      this.sendObject(change.type, change.object, change);
+      return;
+    }
+    const key = keyOf(change);
+    const was = present.has(key);
+    if (change.type === "DELETED") {
+      present.delete(key);
+      if (was || this.matches(change.object)) this.sendObject("DELETED", change.object, change);
+      return;
+    }
+    if (this.matches(change.object)) {
+      present.add(key);
+      this.sendObject(change.type === "MODIFIED" && was ? "MODIFIED" : "ADDED", change.object, change);
+    } else if (was) {
+      present.delete(key);
+      this.sendObject("DELETED", change.object, change);
+    }
+  }
+
+  private matches(obj: KubeObject): boolean {
+    const { labelSelector, fieldSelector } = this.req;
+    return (
+      (!labelSelector || matchesLabels(labelSelector, obj.metadata.labels)) &&
+      (!fieldSelector || matchesFields(fieldSelector, this.req.convert(obj)))
+    );
+  }
+
+  private sendObject(type: "ADDED" | "MODIFIED" | "DELETED", stored: KubeObject, change?: Change): void {
+    const { req } = this;
+    if (!req.table && change) {
+      this.sendShared(type, change);
+      return;
+    }
     const obj = req.convert(stored);
-    if (!req.table) return send(type, obj);
+    if (!req.table) {
+      this.send(type, obj);
+      return;
+    }
     const table = buildTable(req.def.group, req.def.resource, [obj], {
       now: req.now(),
       resourceVersion: obj.metadata.resourceVersion ?? "",
       includeObject: req.table.includeObject,
       apiVersion: req.table.apiVersion,
-      omitColumns: tableColumnsSent,
+      omitColumns: this.tableColumnsSent,
     });
-    tableColumnsSent = true;
-    send(type, table);
-  };
-  const matches = (obj: KubeObject) =>
-    (!req.labelSelector || matchesLabels(req.labelSelector, obj.metadata.labels)) &&
-    (!req.fieldSelector || matchesFields(req.fieldSelector, req.convert(obj)));
+    this.tableColumnsSent = true;
+    this.send(type, table);
+  }
 
-  /** A change as this watcher sees it: selectors turn entering into ADDED and leaving into DELETED. */
-  const apply = (change: Change) => {
-    if (change.rv <= delivered) return;
-    delivered = change.rv;
-    const { group, resource } = req.def.storage;
-    if (change.group !== group || change.resource !== resource) return;
-    if (req.namespace !== undefined && change.namespace !== req.namespace) return;
-    if (!req.labelSelector && !req.fieldSelector) return sendObject(change.type, change.object);
-    const key = keyOf(change);
-    const was = present.has(key);
-    if (change.type === "DELETED") {
-      present.delete(key);
-      if (was || matches(change.object)) sendObject("DELETED", change.object);
-      return;
+  /** A change's event as every watch of the same resource definition sends it, encoded once. */
+  private sendShared(type: "ADDED" | "MODIFIED" | "DELETED", change: Change): void {
+    if (this.closed) return;
+    let byDef = encodedEvents.get(change);
+    if (!byDef) {
+      byDef = new Map();
+      encodedEvents.set(change, byDef);
     }
-    if (matches(change.object)) {
-      present.add(key);
-      sendObject(change.type === "MODIFIED" && was ? "MODIFIED" : "ADDED", change.object);
-    } else if (was) {
-      present.delete(key);
-      sendObject("DELETED", change.object);
+    let byType = byDef.get(this.req.def);
+    if (!byType) {
+      byType = {};
+      byDef.set(this.req.def, byType);
     }
-  };
-  const bookmark = (rv: number, annotations?: Record<string, string>) => {
-    lastBookmark = Date.now();
-    const { group, version, kind } = req.def;
-    send("BOOKMARK", {
+    const encoded = byType[type] ?? encodeEvent(type, this.req.convert(change.object));
+    byType[type] = encoded;
+    this.sendBytes(encoded);
+  }
+
+  private send(type: WatchEventType, object: unknown): void {
+    if (!this.closed) this.sendBytes(encodeEvent(type, object));
+  }
+
+  private sendBytes(bytes: Uint8Array): void {
+    if (this.outbox.push(bytes, !this.buffered)) return;
+    // The client stopped reading (or reads slower than the cluster changes): what it has not read
+    // is dropped and it relists, rather than this process holding an ever longer queue for it.
+    const expired = new ApiError(
+      "Expired",
+      "too slow: the watch fell too far behind; relist and watch again",
+    );
+    this.outbox.abandon(encodeEvent("ERROR", failureStatus(expired)));
+    this.finish();
+  }
+
+  private bookmark(rv: number, annotations?: Record<string, string>): void {
+    this.lastBookmark = Date.now();
+    const { group, version, kind } = this.req.def;
+    this.send("BOOKMARK", {
       kind,
       apiVersion: group ? `${group}/${version}` : version,
       metadata: { resourceVersion: String(rv), ...(annotations ? { annotations } : {}) },
     });
-  };
-
-  const listener: FeedListener = {
-    deliver(change) {
-      if (live) apply(change);
-      else buffered.push(change);
-    },
-    progress(rv) {
-      if (!live || !req.allowBookmarks || Date.now() - lastBookmark < BOOKMARK_EVERY_MS) return;
-      delivered = Math.max(delivered, rv);
-      bookmark(delivered);
-    },
-    end(reason) {
-      if (reason === "expired") {
-        const expired = new ApiError(
-          "Expired",
-          "the watch fell behind the retained changes; relist and watch again",
-        );
-        send("ERROR", failureStatus(expired));
-      }
-      finish();
-    },
-  };
-  let timeout: NodeJS.Timeout | undefined;
-  const finish = () => {
-    closed = true;
-    if (timeout) clearTimeout(timeout);
-    hub.detach(req.clusterId, listener);
-    try {
-      controller.close();
-    } catch {
-      // Already closed or cancelled.
-    }
-  };
-
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start(c) {
-        controller = c;
-      },
-      cancel() {
-        closed = true;
-        if (timeout) clearTimeout(timeout);
-        hub.detach(req.clusterId, listener);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-
-  await hub.attach(req.clusterId, listener);
-  if (fromRv !== undefined && fromRv < versions.compactedRv) {
-    send(
-      "ERROR",
-      failureStatus(new ApiError("Expired", `too old resource version: ${fromRv} (${versions.compactedRv})`)),
-    );
-    finish();
-    return stream;
   }
-  if (fromRv === undefined) {
-    // The current objects first, as synthetic ADDED events, then every change after the list.
-    const listed = await store.list(req.clusterId, {
-      group: req.def.storage.group,
-      resource: req.def.storage.resource,
-      ...(req.namespace !== undefined ? { namespace: req.namespace } : {}),
-    });
-    delivered = listed.resourceVersion;
-    for (const obj of listed.items) {
-      if (!matches(obj)) continue;
-      present.add(`${obj.metadata.namespace ?? ""}/${obj.metadata.name}`);
-      sendObject("ADDED", obj);
-    }
-    if (req.sendInitialEvents) bookmark(delivered, { "k8s.io/initial-events-end": "true" });
-  } else {
-    // Objects that match now are the ones a later change may move out of the selection.
-    if (req.labelSelector || req.fieldSelector) {
-      const listed = await store.list(req.clusterId, {
-        group: req.def.storage.group,
-        resource: req.def.storage.resource,
-        ...(req.namespace !== undefined ? { namespace: req.namespace } : {}),
-      });
-      for (const obj of listed.items)
-        if (matches(obj)) present.add(`${obj.metadata.namespace ?? ""}/${obj.metadata.name}`);
-    }
-    for (;;) {
-      const page = await store.changesSince(req.clusterId, delivered, 1000);
-      for (const change of page) apply(change);
-      if (page.length < 1000) break;
-    }
-  }
-  live = true;
-  for (const change of buffered.splice(0)) apply(change);
-  timeout = setTimeout(finish, req.timeoutSeconds * 1000);
-  return stream;
+}
+
+function encodeEvent(type: WatchEventType, object: unknown): Uint8Array {
+  return encoder.encode(`${JSON.stringify({ type, object })}\n`);
+}
+
+/** A timer callback shared by every watch (a closure per watch would cost memory per watch). */
+function expire(watch: WatchStream): void {
+  watch.expired();
 }
