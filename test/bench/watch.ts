@@ -34,8 +34,8 @@ import { createReadyClusters } from "../watch/direct-clusters.ts";
 
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 1000);
 const PER_CLUSTER = Number(process.env.BENCH_WATCHES_PER_CLUSTER ?? 10);
-/** Load phases, in writes/s: the target, then a rate this 2-core machine sustains beside Postgres. */
-const RATES = (process.env.BENCH_RATES ?? "1000,250").split(",").map(Number);
+/** Load phases, in writes/s: one this 2-core machine sustains beside Postgres, then the target. */
+const RATES = (process.env.BENCH_RATES ?? "250,1000").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const STAMP = "bench.sandcastle.dev/written-at";
 const SELF = fileURLToPath(import.meta.url);
@@ -50,9 +50,10 @@ interface Stats {
   external: number;
   cpuMs: number;
 }
-function ownStats(): Stats {
+/** This process's figures; `collect` forces a full GC first (hundreds of ms: memory figures only). */
+function ownStats(collect = false): Stats {
   // biome-ignore lint/suspicious/noExplicitAny: gc exists only under --expose-gc.
-  (globalThis as any).gc?.();
+  if (collect) (globalThis as any).gc?.();
   const m = process.memoryUsage();
   const c = process.cpuUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, cpuMs: (c.user + c.system) / 1000 };
@@ -65,11 +66,12 @@ function ownStats(): Stats {
 function serveStats(extra: () => Record<string, unknown> = () => ({})) {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
-  process.on("message", (msg: { stats?: number }) => {
+  process.on("message", (msg: { stats?: number; collect?: boolean }) => {
     if (msg.stats === undefined) return;
     const loopDelay = { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
+    const stats = { statsReply: msg.stats, ...ownStats(msg.collect), loopDelay, ...extra() };
     delay.reset();
-    process.send!({ statsReply: msg.stats, ...ownStats(), loopDelay, ...extra() });
+    process.send!(stats);
   });
 }
 
@@ -88,17 +90,23 @@ class Child {
   next(key: string): Promise<Message> {
     return new Promise((resolve) => this.waiting.push({ key, resolve }));
   }
-  async stats(): Promise<Stats & Message> {
+  async stats(collect = false): Promise<Stats & Message> {
     const id = ++this.seq;
     const reply = new Promise<Message>((resolve) => this.waiting.push({ key: "statsReply", id, resolve }));
-    this.process.send({ stats: id });
+    this.process.send({ stats: id, collect });
     return (await reply) as Stats & Message;
   }
 }
 
 function spawnRole(role: string, env: NodeJS.ProcessEnv): Child {
   const child = fork(SELF, [role], {
-    execArgv: ["--expose-gc", "--import", "tsx"],
+    // BENCH_API_NODE_OPTIONS: flags for the API process alone (--cpu-prof, --max-semi-space-size…).
+    execArgv: [
+      "--expose-gc",
+      "--import",
+      "tsx",
+      ...(role === "server" ? (process.env.BENCH_API_NODE_OPTIONS ?? "").split(" ").filter(Boolean) : []),
+    ],
     env,
     serialization: "advanced",
     // The API's stdout carries its boot banner (the admin token); warnings and errors go to stderr.
@@ -137,6 +145,7 @@ const percentile = (sorted: Float64Array, p: number) =>
   sorted.length === 0
     ? Number.NaN
     : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const sleep = (ms: number) => new Promise<false>((r) => setTimeout(() => r(false), ms));
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -340,7 +349,7 @@ async function runBench() {
     client.process.send({ closeAll: true });
     await client.next("closed");
     await new Promise((r) => setTimeout(r, 1500));
-    const before = await server.stats();
+    const before = await server.stats(true);
 
     t = now();
     client.process.send({ open: clusterIds.map((_, i) => i) });
@@ -348,7 +357,7 @@ async function runBench() {
     const watches = opened.count;
     console.log(`${watches} watches open in ${(opened.ms / 1000).toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 3000));
-    const after = await server.stats();
+    const after = await server.stats(true);
 
     // Idle: every watch open, nothing written; what the counter checks and bookmarks cost.
     const idleSeconds = 10;
@@ -476,7 +485,14 @@ async function runBench() {
     for (const rate of RATES) await loadPhase(rate);
     await runtime.close();
   } finally {
-    for (const child of children) child.process.kill("SIGKILL");
+    // Disconnecting lets each child exit on its own (and write a --cpu-prof profile), then kill.
+    await Promise.all(
+      children.map(async ({ process: child }) => {
+        if (child.connected) child.disconnect();
+        const exited = new Promise((r) => child.once("exit", r));
+        if (child.exitCode === null && !(await Promise.race([exited, sleep(3000)]))) child.kill("SIGKILL");
+      }),
+    );
     await database.drop();
     await redis.cleanup();
     await rm(dataDir, { recursive: true, force: true });

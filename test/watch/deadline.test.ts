@@ -28,14 +28,14 @@ describe("a watch's deadline (timeoutSeconds)", () => {
 
   test("with allowWatchBookmarks, ends with a BOOKMARK at the version the watch has reached", async () => {
     const from = (await t.runtime.store.versions(clusterId))!.rv;
+    await create("configmaps", "ConfigMap", "one");
+    // A change the watch does not show still moves it on: the client resumes after it.
+    await create("secrets", "Secret", "other");
     const w = await openWatch(
       t.app,
       token,
       `/k8s/${clusterId}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${from}&allowWatchBookmarks=true&timeoutSeconds=1`,
     );
-    await create("configmaps", "ConfigMap", "one");
-    // A change the watch does not show still moves it on: the client resumes after it.
-    await create("secrets", "Secret", "other");
     await w.ended;
     // Like kube-apiserver's bookmark before a watch's deadline (cacher's cacheWatcher.nextBookmarkTime).
     assert.deepEqual(
@@ -46,12 +46,12 @@ describe("a watch's deadline (timeoutSeconds)", () => {
 
   test("without allowWatchBookmarks, just ends", async () => {
     const from = (await t.runtime.store.versions(clusterId))!.rv;
+    await create("configmaps", "ConfigMap", "two");
     const w = await openWatch(
       t.app,
       token,
       `/k8s/${clusterId}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${from}&timeoutSeconds=1`,
     );
-    await create("configmaps", "ConfigMap", "two");
     await w.ended;
     assert.deepEqual(
       w.events.map((e) => `${e.type} ${e.object.metadata.name}`),

@@ -64,6 +64,16 @@ describe("WatchOutbox", () => {
     assert.equal((await reader.read()).done, true);
   });
 
+  test("abandon while a read waits: the read gets the last word, then the end", async () => {
+    const outbox = new WatchOutbox({ events: 10, bytes: 1024 }, quiet);
+    const reader = outbox.stream.getReader();
+    const waiting = reader.read();
+    await new Promise((r) => setImmediate(r));
+    outbox.abandon(bytes("error\n"));
+    assert.equal(text((await waiting).value), "error\n");
+    assert.equal((await reader.read()).done, true);
+  });
+
   test("a client going away cancels the watch", async () => {
     let cancelled = 0;
     const outbox = new WatchOutbox(

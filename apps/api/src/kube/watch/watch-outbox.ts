@@ -81,6 +81,11 @@ export class WatchOutbox {
     if (this.done || this.closing) return;
     this.closing = true;
     if (this.queue.length === 0) this.end();
+    // A read already waiting will not pull again: hand it what is queued (and end) now.
+    else if (this.reading) {
+      this.reading = false;
+      this.pull();
+    }
   }
 
   pull(): void {
