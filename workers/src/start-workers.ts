@@ -14,7 +14,11 @@ export interface RunningWorkers {
 }
 
 /** Starts the BullMQ workers of the given roles. */
-export function startWorkers(runtime: Runtime, roles: readonly WorkerRole[]): RunningWorkers {
+export function startWorkers(
+  runtime: Runtime,
+  roles: readonly WorkerRole[],
+  options: { controllers?: readonly string[] } = {},
+): RunningWorkers {
   const wants = (role: WorkerRole) => roles.includes("all") || roles.includes(role);
   const workers: Closable[] = [];
   if (wants("provisioning")) workers.push(startClusterLifecycleWorker(runtime));
@@ -26,7 +30,10 @@ export function startWorkers(runtime: Runtime, roles: readonly WorkerRole[]): Ru
       queue: runtime.reconcileQueue,
       log: runtime.log,
       reconcilers: Object.fromEntries(
-        CONTROLLERS.map((c) => [c.name, (key: ReconcileKey) => c.reconcile(runtime, key)]),
+        CONTROLLERS.filter((c) => !options.controllers || options.controllers.includes(c.name)).map((c) => [
+          c.name,
+          (key: ReconcileKey) => c.reconcile(runtime, key),
+        ]),
       ),
     });
     workers.push({

@@ -1,5 +1,36 @@
+import { kubeletController } from "../kubelet/controller.ts";
+import { schedulerController } from "../scheduler/controller.ts";
 import type { Controller } from "./controller.ts";
-import { namespaceDefaultsController } from "./namespace-defaults/reconcile.ts";
+import { cronjobController } from "./cronjob/controller.ts";
+import { daemonsetController } from "./daemonset/controller.ts";
+import { deploymentController } from "./deployment/controller.ts";
+import { disruptionController } from "./disruption/controller.ts";
+import { endpointsController } from "./endpoints/controller.ts";
+import { endpointsliceController } from "./endpointslice/controller.ts";
+import { jobController } from "./job/controller.ts";
+import { namespaceDefaultsController } from "./namespace-defaults/controller.ts";
+import { nodeLifecycleController } from "./node-lifecycle/controller.ts";
+import { persistentvolumeBinderController } from "./persistentvolume-binder/controller.ts";
+import { replicasetController } from "./replicaset/controller.ts";
+import { statefulsetController } from "./statefulset/controller.ts";
 
-/** Every controller the workers run (kube-controller-manager's, one folder each). */
-export const CONTROLLERS: readonly Controller[] = [namespaceDefaultsController];
+/**
+ * Everything the workers reconcile: kube-controller-manager's controllers (one folder each under
+ * controllers/), the scheduler and the simulated kubelet. Each has its own queue.
+ */
+export const CONTROLLERS: readonly Controller[] = [
+  namespaceDefaultsController,
+  schedulerController,
+  kubeletController,
+  deploymentController,
+  replicasetController,
+  statefulsetController,
+  daemonsetController,
+  jobController,
+  cronjobController,
+  endpointsController,
+  endpointsliceController,
+  nodeLifecycleController,
+  persistentvolumeBinderController,
+  disruptionController,
+];

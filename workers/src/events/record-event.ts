@@ -1,0 +1,97 @@
+import { createHash } from "node:crypto";
+import { ApiError } from "../../../apps/api/src/errors.ts";
+import { CORE_V1, type InProcessClient } from "../../../apps/api/src/kube/client/in-process-client.ts";
+import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
+import { kubeTime } from "../../../apps/api/src/platform/clock.ts";
+
+/** Who reports an event: `kubelet` on a node, `default-scheduler`, `deployment-controller` … */
+export interface EventSource {
+  component: string;
+  host?: string;
+}
+
+export interface EventInput {
+  type: "Normal" | "Warning";
+  reason: string;
+  message: string;
+  /** The part of the object the event is about: `spec.containers{nginx}`. */
+  fieldPath?: string;
+}
+
+/**
+ * Records a core/v1 Event about `involved`, as client-go's event recorder does: an identical event
+ * (same source, object, type, reason and message) is not written again but counted (`count`,
+ * `lastTimestamp`), which is what `kubectl describe` shows as "(x4 over 2m)". The name is derived
+ * from what makes events identical, so concurrent or repeated reconciles aggregate instead of
+ * duplicating. Events are best effort, as upstream: a failure to record one never fails the caller.
+ */
+export async function recordEvent(
+  client: InProcessClient,
+  source: EventSource,
+  involved: KubeObject,
+  input: EventInput,
+  now: Date,
+): Promise<void> {
+  const meta = involved.metadata;
+  const namespace = meta.namespace || "default";
+  const name = `${meta.name}.${eventHash(source, involved, input)}`;
+  const at = kubeTime(now);
+  try {
+    const existing = await client.get(CORE_V1("events"), namespace, name);
+    if (existing) {
+      await bump(client, namespace, name, at);
+      return;
+    }
+    const event: KubeObject = {
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name, namespace },
+      involvedObject: {
+        apiVersion: involved.apiVersion,
+        kind: involved.kind,
+        ...(meta.namespace ? { namespace: meta.namespace } : {}),
+        name: meta.name,
+        uid: meta.uid,
+        resourceVersion: meta.resourceVersion,
+        ...(input.fieldPath ? { fieldPath: input.fieldPath } : {}),
+      },
+      reason: input.reason,
+      message: input.message,
+      source: { component: source.component, ...(source.host ? { host: source.host } : {}) },
+      firstTimestamp: at,
+      lastTimestamp: at,
+      count: 1,
+      type: input.type,
+      eventTime: null,
+      reportingComponent: source.component,
+      reportingInstance: source.host ?? "",
+    };
+    await client.create(CORE_V1("events"), namespace, event).catch(async (err: unknown) => {
+      if (err instanceof ApiError && err.reason === "AlreadyExists") await bump(client, namespace, name, at);
+      else throw err;
+    });
+  } catch {
+    // Best effort (client-go drops events it cannot write); the object's own status carries the truth.
+  }
+}
+
+async function bump(client: InProcessClient, namespace: string, name: string, at: string): Promise<void> {
+  await client.update(CORE_V1("events"), namespace, name, (current) => ({
+    ...current,
+    count: (typeof current.count === "number" ? current.count : 1) + 1,
+    lastTimestamp: at,
+  }));
+}
+
+function eventHash(source: EventSource, involved: KubeObject, input: EventInput): string {
+  const parts = [
+    source.component,
+    source.host ?? "",
+    involved.metadata.uid ?? involved.metadata.name ?? "",
+    input.fieldPath ?? "",
+    input.type,
+    input.reason,
+    input.message,
+  ];
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 16);
+}
