@@ -1,8 +1,197 @@
+import { ApiError } from "../../../apps/api/src/errors.ts";
+import { CORE_V1, InProcessClient } from "../../../apps/api/src/kube/client/in-process-client.ts";
+import { jsonEqual } from "../../../apps/api/src/kube/object/equality.ts";
+import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
+import { simulatedFailure } from "../../../apps/api/src/kube/simulation/simulated-failure.ts";
+import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import type { Controller } from "../controllers/controller.ts";
+import { recordEvent } from "../events/record-event.ts";
+import { clusterSpeed } from "../runtime/cluster-speed.ts";
+import type { ReconcileKey } from "../runtime/reconcile-key.ts";
+import { loadPodWorld } from "./container-config.ts";
+import { allocatePodIp, nodeInternalIp } from "./pod-ip.ts";
+import type { PodStatus } from "./pod-status-types.ts";
+import { type SyncContext, type SyncResult, syncPod } from "./pod-sync.ts";
+import { kubeletTiming } from "./timing.ts";
 
-/** Placeholder until this controller lands: wakes on nothing, does nothing. */
+const NAME = "kubelet";
+
+/**
+ * The simulated kubelet of every node: one key per pod bound to a node. A namespace key (name "")
+ * re-syncs the namespace's pods that wait on configuration, when a Secret or ConfigMap appears; a
+ * node key (namespace "") re-syncs the node's pods when the node changes (a recovered kubelet).
+ */
 export const kubeletController: Controller = {
-  name: "kubelet",
-  keysFor: () => [],
-  reconcile: async () => undefined,
+  name: NAME,
+  keysFor(change) {
+    if (change.group !== "") return [];
+    const key = (name: string): ReconcileKey => ({
+      clusterId: change.clusterId,
+      controller: NAME,
+      namespace: change.namespace,
+      name,
+    });
+    if (change.resource === "pods") {
+      if (change.type === "DELETED") return [];
+      const nodeName = (change.object.spec as { nodeName?: string } | undefined)?.nodeName;
+      return nodeName ? [key(change.name)] : [];
+    }
+    if ((change.resource === "secrets" || change.resource === "configmaps") && change.type !== "DELETED") {
+      return [key("")];
+    }
+    if (change.resource === "nodes" && change.type === "MODIFIED" && !simulatedFailure(change.object)) {
+      return [{ ...key(change.name), namespace: "" }];
+    }
+    return [];
+  },
+  async reconcile(runtime, key) {
+    if (key.namespace === "") return resyncNodePods(runtime, key);
+    if (key.name === "") return resyncWaitingPods(runtime, key);
+    return syncOnePod(runtime, key);
+  },
 };
+
+async function resyncNodePods(runtime: Runtime, key: ReconcileKey): Promise<undefined> {
+  const client = new InProcessClient(runtime, key.clusterId, NAME);
+  const pods = await client.list(CORE_V1("pods"));
+  const onNode = pods.filter((pod) => (pod.spec as { nodeName?: string }).nodeName === key.name);
+  await Promise.all(
+    onNode.map((pod) =>
+      runtime.reconcileQueue.enqueue({
+        ...key,
+        namespace: pod.metadata.namespace ?? "",
+        name: pod.metadata.name ?? "",
+      }),
+    ),
+  );
+  return undefined;
+}
+
+async function resyncWaitingPods(runtime: Runtime, key: ReconcileKey): Promise<undefined> {
+  const client = new InProcessClient(runtime, key.clusterId, NAME);
+  const pods = await client.list(CORE_V1("pods"), key.namespace);
+  const waiting = pods.filter((pod) => {
+    const status = (pod.status ?? {}) as PodStatus;
+    if (!(pod.spec as { nodeName?: string }).nodeName || status.phase !== "Pending") return false;
+    return [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].some(
+      (s) =>
+        s.state.waiting?.reason === "CreateContainerConfigError" ||
+        s.state.waiting?.reason === "ContainerCreating",
+    );
+  });
+  await Promise.all(
+    waiting.map((pod) => runtime.reconcileQueue.enqueue({ ...key, name: pod.metadata.name ?? "" })),
+  );
+  return undefined;
+}
+
+async function syncOnePod(runtime: Runtime, key: ReconcileKey) {
+  const client = new InProcessClient(runtime, key.clusterId, NAME);
+  const pod = await client.get(CORE_V1("pods"), key.namespace, key.name);
+  const nodeName = (pod?.spec as { nodeName?: string } | undefined)?.nodeName;
+  if (!pod || !nodeName) return undefined;
+  const node = await client.get(CORE_V1("nodes"), "", nodeName);
+  // A pod on a node that does not exist, or whose kubelet is down, is nobody's to run.
+  if (!node || simulatedFailure(node)) return undefined;
+
+  const now = runtime.clock.now().getTime();
+  const status = (pod.status ?? {}) as PodStatus;
+  const ctx: SyncContext = {
+    now,
+    timing: kubeletTiming(await clusterSpeed(runtime, key.clusterId)),
+    node: { name: nodeName, ip: nodeInternalIp(node), images: nodeImages(node) },
+    podIP:
+      status.podIP ??
+      (pod.metadata.deletionTimestamp ? "" : await allocatePodIp(runtime, key.clusterId, node)),
+    world: await loadPodWorld(client, pod),
+  };
+
+  let result = syncPod(pod, ctx);
+  if (result.remove) {
+    await publishSideEffects(client, runtime, pod, nodeName, result);
+    await client
+      .delete(CORE_V1("pods"), key.namespace, key.name, {
+        gracePeriodSeconds: 0,
+        uid: pod.metadata.uid ?? "",
+      })
+      .catch(ignoreGone);
+    return undefined;
+  }
+  let written: KubeObject = pod;
+  if (!jsonEqual(result.status, pod.status)) {
+    try {
+      written = await client.update(
+        CORE_V1("pods"),
+        key.namespace,
+        key.name,
+        (current) => {
+          if (current.metadata.uid !== pod.metadata.uid) throw new ApiError("NotFound", "pod was replaced");
+          // Something else wrote the pod meanwhile (a label, a deletion): sync again on what is there.
+          if (current.metadata.resourceVersion !== pod.metadata.resourceVersion)
+            result = syncPod(current, ctx);
+          return { ...current, status: result.status };
+        },
+        "status",
+      );
+    } catch (err) {
+      // Gone or replaced: nothing to sync. A conflict is retried on a fresh read.
+      if (err instanceof ApiError && err.reason === "NotFound") return undefined;
+      throw err;
+    }
+  }
+  await publishSideEffects(client, runtime, written, nodeName, result);
+  return result.wakeAt !== undefined ? { requeueAfterMs: Math.max(1, result.wakeAt - now) } : undefined;
+}
+
+async function publishSideEffects(
+  client: InProcessClient,
+  runtime: Runtime,
+  pod: KubeObject,
+  nodeName: string,
+  result: SyncResult,
+): Promise<void> {
+  const now = runtime.clock.now();
+  for (const event of result.events) {
+    await recordEvent(client, { component: "kubelet", host: nodeName }, pod, event, now);
+  }
+  if (result.pulled.length > 0) await rememberImages(client, nodeName, result.pulled);
+}
+
+function nodeImages(node: KubeObject): Set<string> {
+  const images = (node.status as { images?: { names?: string[] }[] } | undefined)?.images ?? [];
+  return new Set(images.flatMap((i) => i.names ?? []));
+}
+
+/** Pulled images join node.status.images, so IfNotPresent finds them there next time. */
+async function rememberImages(
+  client: InProcessClient,
+  nodeName: string,
+  references: string[],
+): Promise<void> {
+  await client
+    .update(
+      CORE_V1("nodes"),
+      "",
+      nodeName,
+      (node) => {
+        const status = (node.status ?? {}) as { images?: { names: string[]; sizeBytes: number }[] };
+        const images = [...(status.images ?? [])];
+        const known = new Set(images.flatMap((i) => i.names));
+        for (const reference of references) {
+          if (!known.has(reference)) images.push({ names: [reference], sizeBytes: 0 });
+          known.add(reference);
+        }
+        return { ...node, status: { ...status, images } };
+      },
+      "status",
+    )
+    .catch(() => {
+      // Best effort: a later pull records it again.
+    });
+}
+
+/** A pod already deleted (or replaced: the uid precondition) needs no removal. */
+function ignoreGone(err: unknown): undefined {
+  if (err instanceof ApiError && (err.reason === "NotFound" || err.reason === "Conflict")) return undefined;
+  throw err;
+}

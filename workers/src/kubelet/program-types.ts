@@ -20,6 +20,10 @@ export interface ContainerInput {
   podIP?: string;
   /** Stable per instance (pod uid, container name, restart count): any variation derives from it. */
   seed: string;
+  /** When this instance started: log lines carry wall-clock timestamps (`date`, nginx, postgres …). */
+  startedAt: Date;
+  /** The container's `ports[].containerPort`: what an image the catalog does not know listens on. */
+  declaredPorts: number[];
 }
 
 /** A line the container wrote, `atMs` after it started. */
@@ -41,6 +45,13 @@ export interface ContainerProgram {
   readyAtMs: number;
   /** How long it takes to exit after SIGTERM (a shell ignoring signals waits for the grace period). */
   stopMs: number | "ignores-sigterm";
+  /**
+   * The runtime could not start the process at all (runc: `exec: "x": executable file not found in
+   * $PATH`): the kubelet reports a terminated state with reason StartError, exit code 128 and this
+   * message (event `Failed`, "Error: " + message). Such a program has no logs and `exit` is
+   * `{ atMs: 0, code: 128 }`.
+   */
+  startError?: string;
 }
 
 /** The outcome of pulling an image from the simulated registry. */

@@ -150,7 +150,36 @@ export function bootstrapObjects(input: {
     },
     status: { loadBalancer: {} },
   });
+  add("storage.k8s.io", "storageclasses", "", standardStorageClass());
   return items;
+}
+
+const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
+
+/**
+ * The default StorageClass kind installs (with rancher's local-path-provisioner): volumes are made
+ * on the node of their first pod and deleted with their claim. kind applies it with kubectl, hence
+ * the last-applied-configuration annotation.
+ */
+function standardStorageClass(): KubeObject {
+  const applied = {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: { annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" }, name: "standard" },
+    provisioner: "rancher.io/local-path",
+    reclaimPolicy: "Delete",
+    volumeBindingMode: "WaitForFirstConsumer",
+  };
+  return {
+    ...applied,
+    metadata: {
+      name: "standard",
+      annotations: {
+        "kubectl.kubernetes.io/last-applied-configuration": `${JSON.stringify(applied)}\n`,
+        [DEFAULT_CLASS_ANNOTATION]: "true",
+      },
+    },
+  };
 }
 
 function namespaceObject(name: string): KubeObject {

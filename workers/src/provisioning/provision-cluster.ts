@@ -3,6 +3,7 @@ import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import { announceClusterChange } from "../../../apps/api/src/services/cluster-events.ts";
 import { loadOrCreateCa } from "../../../apps/api/src/tls/server-tls.ts";
 import { apiTokens, type ClusterSpec, clusters } from "../../../db/schema/index.ts";
+import { podIpKey } from "../kubelet/pod-ip.ts";
 import { bootstrapObjects } from "./bootstrap-objects.ts";
 
 /**
@@ -52,6 +53,7 @@ function installCa(runtime: Runtime): Promise<string> {
 /** Removes every row of a deleted cluster: objects, change log, counter, tokens, the cluster itself. */
 export async function removeCluster(runtime: Runtime, clusterId: string): Promise<void> {
   await runtime.store.dropCluster(clusterId);
+  await runtime.redis.del(podIpKey(runtime, clusterId));
   await runtime.db.orm.delete(apiTokens).where(eq(apiTokens.clusterId, clusterId));
   await runtime.db.orm.delete(clusters).where(eq(clusters.id, clusterId));
 }

@@ -5,6 +5,7 @@ import type { Runtime } from "../platform/runtime.ts";
 import { createCluster, deleteCluster, getCluster, listClusters } from "../services/clusters.ts";
 import type { TenantContext } from "../services/context.ts";
 import { getKubeconfig } from "../services/kubeconfig.ts";
+import { failNode, recoverNode } from "../services/node-failures.ts";
 import { signup } from "../services/signup.ts";
 import { createToken, listTokens, revokeToken } from "../services/tokens.ts";
 import type { TenantClusterWatches } from "./cluster-watch.ts";
@@ -69,6 +70,16 @@ export function tenantRoutes(
   app.get("/clusters/:id/kubeconfig", async (c) => {
     const yaml = await getKubeconfig(ctx(c.get("principal")), c.req.param("id"), caPem);
     return c.body(yaml, 200, { "content-type": "application/yaml; charset=utf-8" });
+  });
+  // Simulated node failures: 202 when the state changes (the cluster reacts over the next moments),
+  // 200 when the node already was in that state, so a retried request is harmless.
+  app.post("/clusters/:id/nodes/:name/fail", async (c) => {
+    const result = await failNode(ctx(c.get("principal")), c.req.param("id"), c.req.param("name"));
+    return c.json(result.node, result.changed ? 202 : 200);
+  });
+  app.post("/clusters/:id/nodes/:name/recover", async (c) => {
+    const result = await recoverNode(ctx(c.get("principal")), c.req.param("id"), c.req.param("name"));
+    return c.json(result.node, result.changed ? 202 : 200);
   });
   return app;
 }

@@ -7,6 +7,7 @@ import { createObject } from "../server/handlers/create.ts";
 import { deleteObject } from "../server/handlers/delete.ts";
 import { modifyObject } from "../server/handlers/modify.ts";
 import { getHandler, listHandler } from "../server/handlers/read.ts";
+import { bindingHandler } from "../server/handlers/special.ts";
 import type { WriteOptions } from "../server/handlers/write-options.ts";
 
 export interface ResourceId {
@@ -62,11 +63,37 @@ export class InProcessClient {
     });
   }
 
-  async delete(id: ResourceId, namespace: string, name: string): Promise<void> {
+  async delete(
+    id: ResourceId,
+    namespace: string,
+    name: string,
+    options: {
+      gracePeriodSeconds?: number;
+      /** Only delete this incarnation of the object. */
+      uid?: string;
+      propagationPolicy?: "Background" | "Foreground" | "Orphan";
+    } = {},
+  ): Promise<void> {
     await deleteObject(this.request(id, namespace, name), name, {
-      propagationPolicy: "Background",
+      propagationPolicy: options.propagationPolicy ?? "Background",
       dryRun: false,
+      ...(options.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
+      ...(options.uid ? { preconditions: { uid: options.uid } } : {}),
     });
+  }
+
+  /** POST pods/<name>/binding: assigns the pod to a node, as the scheduler does. */
+  async bind(namespace: string, name: string, nodeName: string): Promise<void> {
+    const req = this.request(CORE_V1("pods"), namespace, name, "binding");
+    const binding = {
+      apiVersion: "v1",
+      kind: "Binding",
+      metadata: { name, namespace },
+      target: { apiVersion: "v1", kind: "Node", name: nodeName },
+    };
+    const bytes = new TextEncoder().encode(JSON.stringify(binding));
+    req.query.set("fieldManager", this.manager);
+    await bindingHandler({ ...req, body: async () => bytes }, name);
   }
 
   private writeOptions(): WriteOptions {

@@ -49,6 +49,12 @@ export interface Strategy {
     prev: KubeObject,
     ctx: StrategyContext & { tx: StoreTransaction },
   ): Promise<void>;
+  /**
+   * CheckGracefulDelete: how many seconds the object stays (with deletionTimestamp) before it goes,
+   * given the grace the client asked for; 0 deletes at once. Only Pods wait: their kubelet stops
+   * the containers and then removes the pod.
+   */
+  gracefulDeleteSeconds?(obj: KubeObject, requested: number | undefined): number;
   /** After the object is gone: release allocations. */
   afterDelete?(obj: KubeObject, ctx: StrategyContext & { tx: StoreTransaction }): Promise<void>;
   /** Names may be any path segment instead of a DNS subdomain (e.g. RBAC roles). */

@@ -5,15 +5,10 @@ import type { KubeRequest, KubeResponse } from "./handlers/context.ts";
 import { createHandler } from "./handlers/create.ts";
 import { deleteHandler, deleteObject, deleteOptions } from "./handlers/delete.ts";
 import { patchHandler } from "./handlers/patch.ts";
+import { podLogHandler } from "./handlers/pod-logs.ts";
 import { getHandler, listHandler } from "./handlers/read.ts";
 import { scaleHandler } from "./handlers/scale.ts";
-import {
-  accessReviewHandler,
-  bindingHandler,
-  evictionHandler,
-  logHandler,
-  metricsHandler,
-} from "./handlers/special.ts";
+import { accessReviewHandler, bindingHandler, evictionHandler, metricsHandler } from "./handlers/special.ts";
 import { updateHandler } from "./handlers/update.ts";
 import { watchHandler } from "./handlers/watch.ts";
 import type { ResourcePath } from "./request-info.ts";
@@ -90,7 +85,7 @@ export async function dispatchResource(
       case "eviction":
         return evictionHandler(req, name);
       case "log":
-        return logHandler(req, name);
+        return podLogHandler(req, name);
       default:
         throw new ApiError("MethodNotAllowed", `the server does not support ${subresource} yet`);
     }

@@ -2,6 +2,7 @@ import { ApiError } from "../../../errors.ts";
 import { kubeTime } from "../../../platform/clock.ts";
 import type { KubeObject, ObjectRef } from "../../object/types.ts";
 import { isJsonObject } from "../../object/types.ts";
+import { storageDefinition } from "../../registry/registry.ts";
 import { objectConflict, objectNotFound } from "../../store/errors.ts";
 import type { StoreTransaction } from "../../store/transaction.ts";
 import { parseJson } from "../request-body.ts";
@@ -73,6 +74,8 @@ export async function deleteObject(req: KubeRequest, name: string, options: Dele
     if (def.storage.resource === "namespaces" && def.storage.group === "") {
       return fromStorage(req, await deleteNamespace(req, tx, current));
     }
+    const grace = def.strategy.gracefulDeleteSeconds?.(current, options.gracePeriodSeconds) ?? 0;
+    if (grace > 0) return fromStorage(req, await markGraceful(req, tx, ref, current, grace));
     const finalizers = new Set(current.metadata.finalizers ?? []);
     if (finalizers.size > 0) {
       // Kept until its finalizers are removed; marked for deletion once.
@@ -95,6 +98,26 @@ export async function deleteObject(req: KubeRequest, name: string, options: Dele
 }
 
 /**
+ * Graceful deletion (rest.BeforeDelete): the object gets deletionTimestamp = now + grace and stays
+ * until whoever runs it (the kubelet) deletes it with grace 0. A later delete may only shorten it.
+ */
+async function markGraceful(
+  req: KubeRequest,
+  tx: StoreTransaction,
+  ref: ObjectRef,
+  current: KubeObject,
+  grace: number,
+): Promise<KubeObject> {
+  const due = new Date(req.now.getTime() + grace * 1000);
+  const existing = current.metadata.deletionTimestamp;
+  if (existing && Date.parse(existing) <= due.getTime()) return current;
+  const marked = structuredClone(current);
+  marked.metadata.deletionTimestamp = kubeTime(due);
+  marked.metadata.deletionGracePeriodSeconds = grace;
+  return tx.update(ref, marked);
+}
+
+/**
  * Dependents of a deleted owner: deleted (Background, Foreground) or released from it (Orphan).
  * Done in the same transaction until the garbage collector controller takes this over.
  */
@@ -112,6 +135,14 @@ async function cascade(
       if (owners.length > 0) released.metadata.ownerReferences = owners;
       else delete released.metadata.ownerReferences;
       await tx.update(ref, released);
+      continue;
+    }
+    const grace = storageDefinition(ref.group, ref.resource)?.strategy.gracefulDeleteSeconds?.(
+      object,
+      undefined,
+    );
+    if (grace) {
+      await markGraceful(req, tx, ref, object, grace);
       continue;
     }
     if ((object.metadata.finalizers?.length ?? 0) > 0) {

@@ -101,7 +101,7 @@ export async function modifyObject(
   return fromStorage(req, stored);
 }
 
-/** Status writes change only status; main-resource writes keep the stored status (strategy). */
+/** Status writes change only status and annotations; main-resource writes keep the stored status (strategy). */
 function keepOtherParts(
   req: KubeRequest,
   next: KubeObject,
@@ -112,6 +112,10 @@ function keepOtherParts(
   if (subresource === "status") {
     const kept = structuredClone(current);
     kept.metadata.resourceVersion = next.metadata.resourceVersion;
+    // Status strategies reset spec (and labels), not annotations: a controller records what it
+    // observed (deployment.kubernetes.io/revision) with its status write.
+    if (next.metadata.annotations === undefined) delete kept.metadata.annotations;
+    else kept.metadata.annotations = next.metadata.annotations;
     if (next.status === undefined) delete kept.status;
     else kept.status = next.status;
     return kept;

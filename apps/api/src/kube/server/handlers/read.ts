@@ -7,6 +7,7 @@ import {
   parseFieldSelector,
   parseLabelSelector,
 } from "../../selectors/index.ts";
+import { withSimulatedHeartbeat } from "../../simulation/node-heartbeat.ts";
 import { objectNotFound } from "../../store/errors.ts";
 import { includeObjectParam, tableVersion } from "../negotiation.ts";
 import { apiVersionOf, fromStorage, type KubeRequest, type KubeResponse, storageRef } from "./context.ts";
@@ -17,7 +18,7 @@ export async function getHandler(req: KubeRequest, name: string): Promise<KubeRe
   const ref = storageRef(req, name);
   const stored = await req.runtime.store.get(req.clusterId, ref);
   if (!stored) throw objectNotFound({ ...ref, group: def.group, resource: def.resource });
-  const obj = fromStorage(req, stored);
+  const obj = viewOf(req, stored);
   const table = tableVersion(req.accept);
   if (table) {
     return {
@@ -31,6 +32,16 @@ export async function getHandler(req: KubeRequest, name: string): Promise<KubeRe
     };
   }
   return { status: 200, body: obj };
+}
+
+/** What a read returns for a stored object: the requested version, with simulated heartbeats. */
+function viewOf(req: KubeRequest, stored: KubeObject): KubeObject {
+  return withSimulatedHeartbeat(
+    req.def.storage.group,
+    req.def.storage.resource,
+    fromStorage(req, stored),
+    req.now,
+  );
 }
 
 interface ContinueToken {
@@ -70,7 +81,7 @@ export async function listHandler(req: KubeRequest): Promise<KubeResponse> {
   let more = false;
   for (const stored of listed.items) {
     if (labelSel && !matchesLabels(labelSel, stored.metadata.labels)) continue;
-    const obj = fromStorage(req, stored);
+    const obj = viewOf(req, stored);
     if (fieldSel && !matchesFields(fieldSel, obj)) continue;
     if (limit !== undefined && matching.length === limit) {
       more = true;

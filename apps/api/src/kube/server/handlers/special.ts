@@ -1,10 +1,18 @@
 import { ApiError } from "../../../errors.ts";
+import { kubeTime } from "../../../platform/clock.ts";
 import type { KubeObject } from "../../object/types.ts";
 import { objectConflict, objectNotFound } from "../../store/errors.ts";
 import { decodeObjectBody } from "../request-body.ts";
 import { successStatus } from "../status.ts";
 import { fromStorage, type KubeRequest, type KubeResponse, storageRef } from "./context.ts";
-import { deleteObject } from "./delete.ts";
+import {
+  budgetBeingProcessed,
+  budgetStatus,
+  budgetsSelecting,
+  type EvictionDeleteOptions,
+  markDisruptedAndDelete,
+  takeDisruption,
+} from "./eviction.ts";
 import { modifyObject } from "./modify.ts";
 import { writeOptions } from "./write-options.ts";
 
@@ -75,7 +83,21 @@ export async function accessReviewHandler(req: KubeRequest): Promise<KubeRespons
   };
 }
 
-/** POST pods/<name>/binding or bindings: sets spec.nodeName once (the scheduler's write). */
+interface PodCondition {
+  type: string;
+  status: string;
+  lastProbeTime?: string | null;
+  lastTransitionTime?: string | null;
+  reason?: string;
+  message?: string;
+}
+
+/**
+ * POST pods/<name>/binding or bindings: the scheduler's write (BindingREST.assignPod in
+ * pkg/registry/core/pod/storage). Sets spec.nodeName once, merges the binding's annotations, and
+ * marks the pod PodScheduled True (podutil.UpdatePodCondition: the transition time only moves when
+ * the status changes; reason and message go).
+ */
 export async function bindingHandler(req: KubeRequest, podName: string): Promise<KubeResponse> {
   const binding = decodeObjectBody(await req.body(), req.contentType, {
     apiVersion: "v1",
@@ -86,18 +108,46 @@ export async function bindingHandler(req: KubeRequest, podName: string): Promise
   const node = binding.target?.name;
   if (!node) throw new ApiError("Invalid", `Binding "${podName}" is invalid: target.name: Required value`);
   const podReq: KubeRequest = { ...req, path: { ...req.path, resource: "pods", subresource: undefined } };
+  const conflict = (why: string) =>
+    objectConflict(
+      { group: "", resource: "pods/binding", namespace: req.path.namespace ?? "", name: podName },
+      why,
+    );
+  const now = kubeTime(req.now);
   await modifyObject(
     podReq,
     podName,
     (pod) => {
-      const spec = pod.spec as { nodeName?: string };
-      if (spec.nodeName) {
-        throw objectConflict(
-          { group: "", resource: "pods", namespace: req.path.namespace ?? "", name: podName },
-          `pod ${podName} is already assigned to node "${spec.nodeName}"`,
+      if (binding.metadata.uid && binding.metadata.uid !== pod.metadata.uid) {
+        throw conflict(
+          `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata.uid}`,
         );
       }
+      const spec = pod.spec as { nodeName?: string; schedulingGates?: unknown[] };
+      if (pod.metadata.deletionTimestamp) {
+        throw conflict(`pod ${podName} is being deleted, cannot be assigned to a host`);
+      }
+      if (spec.nodeName) throw conflict(`pod ${podName} is already assigned to node "${spec.nodeName}"`);
+      if ((spec.schedulingGates?.length ?? 0) > 0) {
+        throw conflict(`pod ${podName} has non-empty .spec.schedulingGates`);
+      }
       spec.nodeName = node;
+      if (binding.metadata.annotations) {
+        pod.metadata.annotations = { ...pod.metadata.annotations, ...binding.metadata.annotations };
+      }
+      const status = (pod.status ?? {}) as { conditions?: PodCondition[] };
+      const conditions = status.conditions ?? [];
+      const index = conditions.findIndex((c) => c.type === "PodScheduled");
+      const previous = conditions[index];
+      const scheduled: PodCondition = {
+        type: "PodScheduled",
+        status: "True",
+        lastProbeTime: null,
+        lastTransitionTime: previous?.status === "True" ? (previous.lastTransitionTime ?? now) : now,
+      };
+      if (index === -1) conditions.push(scheduled);
+      else conditions[index] = scheduled;
+      pod.status = { ...status, conditions };
       return pod;
     },
     { ...writeOptions(req), subresource: "binding", skipKindValidation: true },
@@ -105,21 +155,84 @@ export async function bindingHandler(req: KubeRequest, podName: string): Promise
   return { status: 201, body: successStatus() };
 }
 
-/** POST pods/<name>/eviction: deletes the pod (PodDisruptionBudgets come with the controllers). */
+/**
+ * POST pods/<name>/eviction (pkg/registry/core/pod/storage/eviction.go, release-1.32): deletes the
+ * pod unless a PodDisruptionBudget selecting it has no disruption left (429 TooManyRequests, which
+ * `kubectl drain` retries). A pod that is Pending, finished or already terminating is not guarded.
+ * The pod is marked DisruptionTarget (EvictionByEvictionAPI) before it is deleted.
+ */
 export async function evictionHandler(req: KubeRequest, podName: string): Promise<KubeResponse> {
   const eviction = decodeObjectBody(await req.body(), req.contentType, {
     apiVersion: "policy/v1",
     kind: "Eviction",
-  }) as KubeObject & {
-    deleteOptions?: { gracePeriodSeconds?: number; dryRun?: string[] };
-  };
-  await deleteObject({ ...req, path: { ...req.path, subresource: undefined } }, podName, {
-    propagationPolicy: "Background",
-    dryRun: (eviction.deleteOptions?.dryRun?.length ?? 0) > 0,
-    ...(eviction.deleteOptions?.gracePeriodSeconds !== undefined
-      ? { gracePeriodSeconds: eviction.deleteOptions.gracePeriodSeconds }
-      : {}),
-  });
+  }) as KubeObject & { deleteOptions?: EvictionDeleteOptions };
+  if (eviction.metadata?.name && eviction.metadata.name !== podName) {
+    throw new ApiError("BadRequest", "name in URL does not match name in Eviction object");
+  }
+  const asked = eviction.deleteOptions ?? {};
+  const dryRun = (asked.dryRun?.length ?? 0) > 0 || req.query.getAll("dryRun").length > 0;
+  const podReq: KubeRequest = { ...req, path: { ...req.path, subresource: undefined } };
+  const markAndDelete = (resourceVersion: string | undefined) =>
+    markDisruptedAndDelete(podReq, podName, asked, resourceVersion, dryRun);
+
+  const ref = storageRef(req, podName);
+  const stored = await req.runtime.store.get(req.clusterId, ref);
+  if (!stored) throw objectNotFound({ ...ref, group: "", resource: "pods" });
+  const pod = fromStorage(podReq, stored);
+  const phase = (pod.status as { phase?: string } | undefined)?.phase ?? "Pending";
+  const terminal = phase === "Succeeded" || phase === "Failed";
+  // canIgnorePDB: the pod disrupts nothing more by going. A running pod is deleted only in the
+  // version checked, so it cannot turn Ready in between.
+  if (terminal || phase === "Pending" || pod.metadata.deletionTimestamp) {
+    const enforce = !terminal && !pod.metadata.deletionTimestamp && !asked.preconditions?.resourceVersion;
+    await markAndDelete(enforce ? pod.metadata.resourceVersion : undefined);
+    return { status: 201, body: successStatus() };
+  }
+
+  const budgets = await budgetsSelecting(req, pod);
+  if (budgets.length > 1) {
+    return {
+      status: 500,
+      body: {
+        kind: "Status",
+        apiVersion: "v1",
+        metadata: {},
+        status: "Failure",
+        message:
+          "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+        code: 500,
+      },
+    };
+  }
+  const [budget] = budgets;
+  let unhealthyVersion: string | undefined;
+  if (budget) {
+    const pdbName = budget.metadata.name ?? "";
+    const status = budgetStatus(budget);
+    const policy = (budget.spec as { unhealthyPodEvictionPolicy?: string } | undefined)
+      ?.unhealthyPodEvictionPolicy;
+    const ready = (
+      (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []
+    ).some((c) => c.type === "Ready" && c.status === "True");
+    // An unready pod counts for nothing in the budget: it goes without taking a disruption when the
+    // policy says AlwaysAllow, or while the application is healthy anyway (IfHealthyBudget).
+    const healthyAnyway = status.currentHealthy >= status.desiredHealthy && status.desiredHealthy > 0;
+    if (!ready && (policy === "AlwaysAllow" || healthyAnyway)) {
+      unhealthyVersion = pod.metadata.resourceVersion;
+    } else {
+      await takeDisruption(req, pdbName, podName, dryRun);
+    }
+  }
+  try {
+    await markAndDelete(asked.preconditions?.resourceVersion ?? unhealthyVersion);
+  } catch (err) {
+    // The unready pod changed (turned Ready?) since it was checked: the client retries.
+    const ours = unhealthyVersion && !asked.preconditions?.resourceVersion;
+    if (err instanceof ApiError && err.reason === "Conflict" && ours && budget) {
+      throw budgetBeingProcessed(budget.metadata.name ?? "");
+    }
+    throw err;
+  }
   return { status: 201, body: successStatus() };
 }
 

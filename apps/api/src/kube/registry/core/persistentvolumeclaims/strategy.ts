@@ -1,6 +1,7 @@
 /**
  * The PersistentVolumeClaim strategy (pkg/registry/core/persistentvolumeclaim, validation.go;
- * release-1.32): Pending on creation, a spec that is immutable but for a bound claim's size.
+ * release-1.32): Pending on creation, a spec that is immutable but for a bound claim's size; on
+ * creation the default StorageClass and the pvc-protection finalizer are admitted.
  */
 import { jsonEqual } from "../../../object/equality.ts";
 import { type FieldError, forbiddenField, invalidField } from "../../../validation/field-errors.ts";
@@ -9,9 +10,12 @@ import type { Strategy } from "../../types.ts";
 import { withDecodeErrors } from "../decode-error.ts";
 import { asObject, ensureObject, type JsonObject } from "../json.ts";
 import { specDiff } from "../spec-diff.ts";
+import {
+  addProtectionFinalizer,
+  admitDefaultStorageClass,
+  BETA_STORAGE_CLASS_ANNOTATION,
+} from "./admission.ts";
 import { defaultPersistentVolumeClaimSpec, validatePersistentVolumeClaimSpec } from "./claim-spec.ts";
-
-const BETA_CLASS_ANNOTATION = "volume.beta.kubernetes.io/storage-class";
 
 function storageRequest(spec: JsonObject): unknown {
   return asObject(asObject(spec.resources)?.requests)?.storage;
@@ -29,16 +33,16 @@ function validateClaimUpdate(
   const newClone = structuredClone(spec);
   const oldClone = structuredClone(old);
   if (!old.volumeName) oldClone.volumeName = newClone.volumeName;
-  const oldAnnotation = asObject(asObject(prev.metadata)?.annotations)?.[BETA_CLASS_ANNOTATION];
+  const oldAnnotation = asObject(asObject(prev.metadata)?.annotations)?.[BETA_STORAGE_CLASS_ANNOTATION];
   if (old.storageClassName === undefined && newClone.storageClassName !== undefined) {
     if (oldAnnotation === undefined || newClone.storageClassName === oldAnnotation)
       oldClone.storageClassName = newClone.storageClassName;
   }
-  if (annotations?.[BETA_CLASS_ANNOTATION] !== oldAnnotation) {
+  if (annotations?.[BETA_STORAGE_CLASS_ANNOTATION] !== oldAnnotation) {
     errs.push(
       invalidField(
-        `metadata.annotations.${BETA_CLASS_ANNOTATION}`,
-        annotations?.[BETA_CLASS_ANNOTATION] ?? "",
+        `metadata.annotations.${BETA_STORAGE_CLASS_ANNOTATION}`,
+        annotations?.[BETA_STORAGE_CLASS_ANNOTATION] ?? "",
         "field is immutable",
       ),
     );
@@ -93,6 +97,10 @@ export const persistentVolumeClaimStrategy: Strategy = {
   prepareForUpdate(next, prev) {
     if (prev.status === undefined) delete next.status;
     else next.status = structuredClone(prev.status);
+  },
+  async beforeCreate(pvc, ctx) {
+    admitDefaultStorageClass(pvc, await ctx.tx.list("storage.k8s.io", "storageclasses"));
+    addProtectionFinalizer(pvc);
   },
   validate: (pvc) => validatePersistentVolumeClaimSpec(pvc.spec, "spec"),
   validateUpdate: (next, prev) => validateClaimUpdate(next, prev, next.metadata.annotations),

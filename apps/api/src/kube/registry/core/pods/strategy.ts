@@ -20,6 +20,15 @@ const defaults = (pod: KubeObject) => withDecodeErrors("Pod", "v1", () => defaul
 
 export const podStrategy: Strategy = {
   hasStatusSubresource: true,
+  gracefulDeleteSeconds(pod, requested) {
+    // pkg/registry/core/pod/strategy.go CheckGracefulDelete: a pod no kubelet runs, or one that
+    // finished, goes at once; otherwise the asked grace or the pod's own.
+    const spec = pod.spec as { nodeName?: string; terminationGracePeriodSeconds?: number } | undefined;
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (!spec?.nodeName || phase === "Succeeded" || phase === "Failed") return 0;
+    const grace = requested ?? spec.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, grace);
+  },
   tracksGeneration: false,
   applyDefaults: defaults,
   prepareForCreate(pod) {
