@@ -92,7 +92,7 @@ describe("the walkthrough, end to end", () => {
       await k.ok(["get", "pod", "-l", "app=webapp", "-o", "jsonpath={.items[0].metadata.name}"])
     ).trim();
     const out = await k.ok(["describe", "pod", pod]);
-    assert.match(out, /^Node:\s+e2e-(control-plane|worker\d*)\/10\.\d+\.\d+\.\d+$/m);
+    assert.match(out, /^Node:\s+e2e-(control-plane|worker\d*)\/\d+\.\d+\.\d+\.\d+$/m);
     assert.match(out, /^Status:\s+Running$/m);
     assert.match(
       out,
@@ -102,9 +102,9 @@ describe("the walkthrough, end to end", () => {
       out,
       /DB_URL:\s+<set to the key 'mongo-url' of config map 'mongo-config'>\s+Optional: false/,
     );
-    for (const reason of ["Scheduled", "Pulling", "Pulled", "Created", "Started"]) {
-      assert.match(out, new RegExp(`Normal\\s+${reason}\\s`), `no ${reason} event in:\n${out}`);
-    }
+    // In the order a real node records them.
+    const reasons = [...out.matchAll(/^\s+Normal\s+(\w+)\s/gm)].map((m) => m[1]);
+    assert.deepEqual(reasons, ["Scheduled", "Pulling", "Pulled", "Created", "Started"], out);
     assert.match(
       out,
       /Successfully assigned default\/webapp-deployment-[a-z0-9-]+ to e2e-(control-plane|worker\d*)/,
