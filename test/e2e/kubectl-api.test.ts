@@ -371,6 +371,7 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
     });
 
     test("-o wide on deployments adds CONTAINERS, IMAGES, SELECTOR", async () => {
+      await k.ok(["-n", "shop", "rollout", "status", "deployment/web", "--timeout=60s"]);
       const rows = lines(await k.ok(["-n", "shop", "get", "deployments", "web", "-o", "wide"])).map(cells);
       assert.deepEqual(rows[0], [
         "NAME",
@@ -383,10 +384,9 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
         "SELECTOR",
       ]);
       const [name, ready, upToDate, available, , containers, images, selector] = rows[1]!;
-      // No controllers run yet: nothing is up to date or available.
       assert.deepEqual(
         [name, ready, upToDate, available, containers, images, selector],
-        ["web", "0/1", "0", "0", "nginx", "nginx:1.27", "app=web"],
+        ["web", "1/1", "1", "1", "nginx", "nginx:1.27", "app=web"],
       );
     });
 
@@ -576,13 +576,15 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
     });
 
     test("describe deployment", async () => {
+      await k.ok(["-n", "shop", "rollout", "status", "deployment/web", "--timeout=60s"]);
       const out = lines(await k.ok(["-n", "shop", "describe", "deployment", "web"]));
       for (const re of [
         /^Name:\s+web$/,
         /^Namespace:\s+shop$/,
         /^Labels:\s+app=web$/,
         /^Selector:\s+app=web$/,
-        /^Replicas:\s+1 desired \| 0 updated \| 0 total \| 0 available \| 0 unavailable$/,
+        /^Replicas:\s+1 desired \| 1 updated \| 1 total \| 1 available \| 0 unavailable$/,
+        /^NewReplicaSet:\s+web-[a-z0-9]+ \(1\/1 replicas created\)$/,
         /^ {3}nginx:$/,
         /^ {4}Image:\s+nginx:1\.27$/,
       ]) {

@@ -155,12 +155,18 @@ describe("kubectl writes to a Sandcastle cluster as to kube-apiserver 1.32", () 
         "f:selector",
         "f:template",
       ]);
-      // Applying the same configuration again changes nothing, not even the resourceVersion.
+      // Applying the same configuration again changes nothing, not even the resourceVersion (read
+      // once the rollout settled: the Deployment controller writes status until then).
+      await k.ok(["rollout", "status", "deployment/ssa", "-n", "web", "--timeout=60s"]);
+      const settled = await get(["deployment", "ssa"]);
       assert.equal(
         await k.ok(["apply", "--server-side", "-f", path]),
         "deployment.apps/ssa serverside-applied\n",
       );
-      assert.equal((await get(["deployment", "ssa"])).metadata.resourceVersion, d.metadata.resourceVersion);
+      assert.equal(
+        (await get(["deployment", "ssa"])).metadata.resourceVersion,
+        settled.metadata.resourceVersion,
+      );
     });
 
     test("--server-side after another manager changed a field: a conflict, then --force-conflicts wins", async () => {
@@ -332,6 +338,8 @@ describe("kubectl writes to a Sandcastle cluster as to kube-apiserver 1.32", () 
         await k.ok(["-n", "web", "patch", "deployment", "api", "--type=json", "-p", patch]),
         "deployment.apps/api patched\n",
       );
+      // Once the controller settled the scale-up, the same patch changes nothing.
+      await k.ok(["-n", "web", "rollout", "status", "deployment/api", "--timeout=60s"]);
       assert.equal(
         await k.ok(["-n", "web", "patch", "deployment", "api", "--type=json", "-p", patch]),
         "deployment.apps/api patched (no change)\n",

@@ -37,8 +37,36 @@ function patchRelease(image: CatalogImage, tag: string): string | undefined {
   return undefined;
 }
 
+function compareVersions(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * A numeric tag newer than the catalog knows, but within what upstream has plausibly released since
+ * the catalog was written (a few minors, or for fast-moving majors a major or two): it exists. A
+ * learner following a newer tutorial must not get ErrImagePull for a real tag; `nginx:1.999` still
+ * does not exist.
+ */
+function futureRelease(image: CatalogImage, tag: string): string | undefined {
+  if (!NUMERIC_VERSION.test(tag)) return undefined;
+  const wanted = components(tag);
+  if (wanted.some((n) => n >= 100)) return undefined;
+  const newest = Object.values(image.releases).map(components).sort(compareVersions).at(-1);
+  if (!newest || compareVersions(wanted, newest) <= 0) return undefined;
+  const [major = 0, minor = 0] = wanted;
+  const [newestMajor = 0, newestMinor = 0] = newest;
+  const plausible =
+    (major === newestMajor && minor - newestMinor <= 4) ||
+    (newestMajor >= 5 && major > newestMajor && major - newestMajor <= 2 && minor <= 5);
+  return plausible ? tag : undefined;
+}
+
 function versionOf(image: CatalogImage, tag: string): string | undefined {
-  return image.aliases[tag] ?? image.releases[tag] ?? patchRelease(image, tag);
+  return image.aliases[tag] ?? image.releases[tag] ?? patchRelease(image, tag) ?? futureRelease(image, tag);
 }
 
 /** `alpine`, or `alpine3.20` for the variant `alpine`. */
