@@ -308,6 +308,7 @@ describe("kubectl writes to a Sandcastle cluster as to kube-apiserver 1.32", () 
         await k.ok(["-n", "web", "patch", "deployment", "api", "-p", patch]),
         "deployment.apps/api patched\n",
       );
+      await k.ok(["-n", "web", "rollout", "status", "deployment/api", "--timeout=60s"]);
       assert.equal(
         await k.ok(["-n", "web", "patch", "deployment", "api", "--type=strategic", "-p", patch]),
         "deployment.apps/api patched (no change)\n",

@@ -195,7 +195,11 @@ export class ObjectStore {
       // The write is committed: a sink failure must not turn it into an error for the caller.
       // Watchers fill gaps from the change log and resyncs repair missed reconciles.
       await sink.changesCommitted(clusterId, changes).catch((err: unknown) => {
-        this.options.log?.error("change sink failed after commit", { clusterId, ...errorFields(err) });
+        this.options.log?.error("change sink failed after commit", {
+          clusterId,
+          sink: sink.constructor.name,
+          ...errorFields(err),
+        });
       });
     }
   }

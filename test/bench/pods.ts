@@ -1,0 +1,257 @@
+/**
+ * npm run bench:pods — the control plane under load, with the API and the workers each in a process
+ * of their own (as in production), on a fresh database.
+ *   1. One cluster of 20 nodes at `instant` speed: a Deployment scaled from 0 to 2,000 replicas.
+ *      Seconds until all pods are Running and Ready, pods/s, Postgres writes (committed changes) and
+ *      transactions per pod.
+ *   2. 1,000 clusters each running the walkthrough's app (ConfigMap, Secret, two Deployments, two
+ *      Services): memory of the API and worker processes and of Postgres, then CPU over a minute of
+ *      idleness and the jobs left scheduled (goal: none).
+ */
+import { spawn } from "node:child_process";
+import { Agent } from "node:https";
+import { httpsRequest, startServerProcess } from "../fixtures/server-process.ts";
+import { processGroupStats } from "./process-stats.ts";
+
+const PODS = Number(process.env.BENCH_PODS ?? 2000);
+const NODES = Number(process.env.BENCH_NODES ?? 20);
+const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 1000);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+
+const server = await startServerProcess(
+  { LOG_LEVEL: "warn", MAX_CLUSTERS_PER_TENANT: "100000" },
+  { script: "start:api" },
+);
+const workers = spawn("npm", ["run", "--silent", "start:workers"], {
+  env: server.env,
+  stdio: "ignore",
+  detached: true,
+});
+const { database, caPem: ca } = server;
+const agent = new Agent({ keepAlive: true, maxSockets: 32, ca });
+const req = (method: string, path: string, token?: string, body?: unknown, contentType?: string) =>
+  httpsRequest(`${server.baseUrl}${path}`, {
+    method,
+    token,
+    body,
+    ca,
+    agent,
+    ...(contentType ? { headers: { "content-type": contentType } } : {}),
+  });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function createCluster(token: string, name: string, body: Record<string, unknown>): Promise<string> {
+  const created = await req("POST", "/v1/clusters", token, { name, ...body });
+  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${created.text}`);
+  const id = created.json().id as string;
+  for (;;) {
+    const got = await req("GET", `/v1/clusters/${id}`, token);
+    if (got.json().status.phase === "Ready") return id;
+    await sleep(20);
+  }
+}
+
+function deployment(name: string, replicas: number, image: string, extra: Record<string, unknown> = {}) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, labels: { app: name } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name, image, ...extra }] },
+      },
+    },
+  };
+}
+
+async function clusterWrites(clusterId: string): Promise<number> {
+  const [row] = await database.db.sql<
+    { rv: number }[]
+  >`select rv from cluster_versions where cluster_id = ${clusterId}`;
+  return Number(row?.rv ?? 0);
+}
+
+async function commits(): Promise<number> {
+  const [row] = await database.db.sql<{ n: string }[]>`
+    select xact_commit::text as n from pg_stat_database where datname = current_database()`;
+  return Number(row?.n ?? 0);
+}
+
+async function scaleUp(token: string): Promise<void> {
+  const id = await createCluster(token, "pods", {
+    nodes: { count: NODES, cpu: "64", memory: "256Gi" },
+    speed: "instant",
+  });
+  const apps = `/k8s/${id}/apis/apps/v1/namespaces/default/deployments`;
+  const created = await req("POST", apps, token, deployment("web", 0, "nginx:1.27"));
+  if (created.status !== 201) throw new Error(`deployment: ${created.status} ${created.text}`);
+  await sleep(500);
+  const writesBefore = await clusterWrites(id);
+  const commitsBefore = await commits();
+  const started = performance.now();
+  const scaled = await req(
+    "PATCH",
+    `${apps}/web/scale`,
+    token,
+    { spec: { replicas: PODS } },
+    "application/merge-patch+json",
+  );
+  if (scaled.status !== 200) throw new Error(`scale: ${scaled.status} ${scaled.text}`);
+  let running = 0;
+  let lastReport = 0;
+  for (;;) {
+    const list = await req("GET", `/k8s/${id}/api/v1/namespaces/default/pods`, token);
+    const items = list.json().items as {
+      status: { phase?: string; conditions?: { type: string; status: string }[] };
+    }[];
+    running = items.filter(
+      (p) =>
+        p.status.phase === "Running" &&
+        p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+    ).length;
+    const elapsed = (performance.now() - started) / 1000;
+    if (elapsed - lastReport >= 5) {
+      console.log(`  … ${elapsed.toFixed(0)} s: ${items.length} pods, ${running} Running`);
+      lastReport = elapsed;
+    }
+    if (running >= PODS) break;
+    if (elapsed > 600) throw new Error(`only ${running} of ${PODS} Running after 600 s`);
+    await sleep(250);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const writes = (await clusterWrites(id)) - writesBefore;
+  const txns = (await commits()) - commitsBefore;
+  console.log(
+    `scale 0→${PODS} on ${NODES} nodes (instant): ${seconds.toFixed(1)} s until all Running, ${(PODS / seconds).toFixed(0)} pods/s, ${(writes / PODS).toFixed(1)} object writes/pod, ${(txns / PODS).toFixed(1)} Postgres commits/pod`,
+  );
+  await req("DELETE", `/v1/clusters/${id}`, token);
+}
+
+async function walkthroughApp(token: string, clusterId: string): Promise<void> {
+  const core = `/k8s/${clusterId}/api/v1/namespaces/default`;
+  const apps = `/k8s/${clusterId}/apis/apps/v1/namespaces/default/deployments`;
+  const posts: [string, unknown][] = [
+    [
+      `${core}/configmaps`,
+      {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "mongo-config" },
+        data: { "mongo-url": "mongo-service" },
+      },
+    ],
+    [
+      `${core}/secrets`,
+      {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "mongo-secret" },
+        stringData: { "mongo-user": "mongouser", "mongo-password": "mongopassword" },
+      },
+    ],
+    [`${apps}`, deployment("mongo", 1, "mongo:5.0", { ports: [{ containerPort: 27017 }] })],
+    [
+      `${core}/services`,
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "mongo-service" },
+        spec: { selector: { app: "mongo" }, ports: [{ port: 27017, targetPort: 27017 }] },
+      },
+    ],
+    [
+      `${apps}`,
+      deployment("webapp", 1, "nanajanashia/k8s-demo-app:v1.0", { ports: [{ containerPort: 3000 }] }),
+    ],
+    [
+      `${core}/services`,
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "webapp-service" },
+        spec: { type: "NodePort", selector: { app: "webapp" }, ports: [{ port: 3000, targetPort: 3000 }] },
+      },
+    ],
+  ];
+  for (const [path, body] of posts) {
+    const res = await req("POST", path, token, body);
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${res.text}`);
+  }
+}
+
+async function manyIdleClusters(token: string): Promise<void> {
+  const started = performance.now();
+  const ids: string[] = [];
+  const batch = 20;
+  for (let i = 0; i < CLUSTERS; i += batch) {
+    const made = await Promise.all(
+      Array.from({ length: Math.min(batch, CLUSTERS - i) }, (_, j) =>
+        createCluster(token, `app-${i + j}`, { nodes: { count: 3 }, speed: "instant" }),
+      ),
+    );
+    await Promise.all(made.map((id) => walkthroughApp(token, id)));
+    ids.push(...made);
+  }
+  // Wait until every app pod runs.
+  for (;;) {
+    const [row] = await database.db.sql<{ n: string }[]>`
+      select count(*)::text as n from objects
+      where resource = 'pods' and "group" = '' and object->'status'->>'phase' = 'Running'`;
+    const running = Number(row?.n ?? 0);
+    if (running >= CLUSTERS * 2) break;
+    if ((performance.now() - started) / 1000 > 1200) throw new Error(`only ${running} app pods running`);
+    await sleep(1000);
+  }
+  console.log(
+    `${CLUSTERS} clusters with the walkthrough app running after ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
+  await sleep(5000); // let in-flight reconciles finish
+  const api = processGroupStats(server.child.pid!);
+  const work = processGroupStats(workers.pid!);
+  const [size] = await database.db.sql<
+    { bytes: string }[]
+  >`select pg_database_size(current_database())::text as bytes`;
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+  console.log(
+    `memory: API processes ${mb(api.rssBytes)}, worker processes ${mb(work.rssBytes)}, Postgres database ${mb(Number(size?.bytes ?? 0))} (${(Number(size?.bytes ?? 0) / CLUSTERS / 1024).toFixed(0)} KiB per cluster)`,
+  );
+  const before = { api: api.cpuSeconds, work: work.cpuSeconds, commits: await commits() };
+  await sleep(IDLE_SECONDS * 1000);
+  const after = {
+    api: processGroupStats(server.child.pid!).cpuSeconds,
+    work: processGroupStats(workers.pid!).cpuSeconds,
+  };
+  const idleCommits = (await commits()) - before.commits;
+  const delayed = await countDelayedJobs();
+  console.log(
+    `idle ${IDLE_SECONDS} s: CPU API ${(after.api - before.api).toFixed(2)} s, workers ${(after.work - before.work).toFixed(2)} s (${(((after.api - before.api + after.work - before.work) / IDLE_SECONDS) * 100).toFixed(2)} % of one core), ${idleCommits} Postgres commits, ${delayed} delayed jobs left`,
+  );
+}
+
+/** Delayed BullMQ jobs (timers) under this run's prefix: an idle cluster should leave none. */
+async function countDelayedJobs(): Promise<number> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(server.redis.url);
+  try {
+    const keys = await redis.keys(`${server.redis.prefix}*:delayed`);
+    let n = 0;
+    for (const key of keys) n += await redis.zcard(key);
+    return n;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+try {
+  const signup = await req("POST", "/v1/signup", undefined, { email: "bench-pods@example.com" });
+  const token = signup.json().token as string;
+  if (PODS > 0) await scaleUp(token);
+  if (CLUSTERS > 0) await manyIdleClusters(token);
+} finally {
+  agent.destroy();
+  process.kill(-workers.pid!, "SIGKILL");
+  await server.cleanup();
+}
