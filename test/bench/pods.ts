@@ -74,6 +74,14 @@ async function clusterWrites(clusterId: string): Promise<number> {
   return Number(row?.rv ?? 0);
 }
 
+/** Every object write in every cluster: the sum of the clusters' resourceVersion counters. */
+async function allWrites(): Promise<number> {
+  const [row] = await database.db.sql<
+    { n: string }[]
+  >`select coalesce(sum(rv), 0)::text as n from cluster_versions`;
+  return Number(row?.n ?? 0);
+}
+
 async function commits(): Promise<number> {
   const [row] = await database.db.sql<{ n: string }[]>`
     select xact_commit::text as n from pg_stat_database where datname = current_database()`;
@@ -199,7 +207,7 @@ async function manyIdleClusters(token: string): Promise<void> {
   for (;;) {
     const [row] = await database.db.sql<{ n: string }[]>`
       select count(*)::text as n from objects
-      where resource = 'pods' and "group" = '' and object->'status'->>'phase' = 'Running'`;
+      where resource = 'pods' and api_group = '' and body->'status'->>'phase' = 'Running'`;
     const running = Number(row?.n ?? 0);
     if (running >= CLUSTERS * 2) break;
     if ((performance.now() - started) / 1000 > 1200) throw new Error(`only ${running} app pods running`);
@@ -218,16 +226,16 @@ async function manyIdleClusters(token: string): Promise<void> {
   console.log(
     `memory: API processes ${mb(api.rssBytes)}, worker processes ${mb(work.rssBytes)}, Postgres database ${mb(Number(size?.bytes ?? 0))} (${(Number(size?.bytes ?? 0) / CLUSTERS / 1024).toFixed(0)} KiB per cluster)`,
   );
-  const before = { api: api.cpuSeconds, work: work.cpuSeconds, commits: await commits() };
+  const before = { api: api.cpuSeconds, work: work.cpuSeconds, writes: await allWrites() };
   await sleep(IDLE_SECONDS * 1000);
   const after = {
     api: processGroupStats(server.child.pid!).cpuSeconds,
     work: processGroupStats(workers.pid!).cpuSeconds,
   };
-  const idleCommits = (await commits()) - before.commits;
+  const idleWrites = (await allWrites()) - before.writes;
   const delayed = await countDelayedJobs();
   console.log(
-    `idle ${IDLE_SECONDS} s: CPU API ${(after.api - before.api).toFixed(2)} s, workers ${(after.work - before.work).toFixed(2)} s (${(((after.api - before.api + after.work - before.work) / IDLE_SECONDS) * 100).toFixed(2)} % of one core), ${idleCommits} Postgres commits, ${delayed} delayed jobs left`,
+    `idle ${IDLE_SECONDS} s: CPU API ${(after.api - before.api).toFixed(2)} s, workers ${(after.work - before.work).toFixed(2)} s (${(((after.api - before.api + after.work - before.work) / IDLE_SECONDS) * 100).toFixed(2)} % of one core), ${idleWrites} object writes, ${delayed} delayed jobs left`,
   );
 }
 
@@ -238,7 +246,14 @@ async function countDelayedJobs(): Promise<number> {
   try {
     const keys = await redis.keys(`${server.redis.prefix}*:delayed`);
     let n = 0;
-    for (const key of keys) n += await redis.zcard(key);
+    for (const key of keys) {
+      const count = await redis.zcard(key);
+      n += count;
+      if (count > 0 && process.env.BENCH_VERBOSE) {
+        const ids = await redis.zrange(key, 0, 20);
+        console.log(`  ${key}: ${count}`, ids.join(" "));
+      }
+    }
     return n;
   } finally {
     redis.disconnect();

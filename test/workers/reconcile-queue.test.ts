@@ -147,13 +147,38 @@ describe("reconcile queue (workqueue semantics on BullMQ)", () => {
   test("timers fire after their delay; an immediate enqueue does not wait for them", async () => {
     const times: number[] = [];
     const t0 = Date.now();
-    start({ timed: async () => void times.push(Date.now() - t0) });
+    // The reconcile keeps asking for the timer it was given (its answer replaces any earlier timer).
+    start({
+      timed: async () => {
+        times.push(Date.now() - t0);
+        return times.length === 1 ? { requeueAfterMs: 400 - (Date.now() - t0) } : undefined;
+      },
+    });
     await queue.enqueueAfter(key("t", "timed"), 400);
     await queue.enqueue(key("t", "timed"));
     await until(() => times.length === 1);
     assert.ok(times[0]! < 300, `immediate run took ${times[0]} ms`);
     await until(() => times.length === 2, 3000);
     assert.ok(times[1]! >= 390, `timer fired after ${times[1]} ms`);
+  });
+
+  test("a reconcile that no longer asks for its timer cancels it: nothing stays scheduled", async () => {
+    let runs = 0;
+    start({
+      settling: async () => {
+        runs++;
+        // First run: look again in 300 ms; second run (woken by a change): settled, no timer.
+        return runs === 1 ? { requeueAfterMs: 300 } : undefined;
+      },
+    });
+    await queue.enqueue(key("s", "settling"));
+    await until(() => runs === 1);
+    await sleep(50);
+    await queue.enqueue(key("s", "settling"));
+    await until(() => runs === 2);
+    await sleep(600);
+    assert.equal(runs, 2, "the cancelled timer did not fire");
+    assert.equal(await queue.timers.getDelayedCount(), 0);
   });
 
   test("requeueAfterMs from a reconciler schedules the next run", async () => {

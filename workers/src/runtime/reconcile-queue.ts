@@ -6,6 +6,8 @@ import { keyId, type ReconcileKey } from "./reconcile-key.ts";
 /** One queue per controller, so a worker process runs exactly the controllers of its roles. */
 export const reconcileQueueName = (controller: string) => `reconcile-${controller}`;
 export const TIMER_QUEUE = "reconcile-timers";
+/** How long a timer's reference outlives its due time (then it is garbage: the timer fired). */
+const TIMER_REF_GRACE_MS = 60_000;
 
 /**
  * Workqueue semantics on BullMQ (client-go util/workqueue): a key waiting in the queue absorbs
@@ -43,7 +45,29 @@ export class ReconcileQueue {
     if (delayMs <= 0) return this.enqueue(key);
     // One timer per key and due time (to the 10 ms): retries of the same request do not pile up.
     const due = Math.ceil((Date.now() + delayMs) / 10) * 10;
-    await this.timers.add("timer", key, { jobId: `${keyId(key)}@${due}`, delay: due - Date.now() });
+    const jobId = `${keyId(key)}@${due}`;
+    await this.timers.add("timer", key, { jobId, delay: due - Date.now() });
+    await this.connection.set(this.timerRefKey(key), jobId, "PX", due - Date.now() + TIMER_REF_GRACE_MS);
+  }
+
+  /**
+   * What a finished reconcile asks for: its key's timer becomes exactly that (a reconcile is
+   * level-based, so its answer supersedes any timer set before), or none. A rollout that completed
+   * drops the deadline timer it no longer needs, so an idle cluster keeps nothing scheduled.
+   */
+  async replaceTimer(key: ReconcileKey, delayMs: number | undefined): Promise<void> {
+    const previous = await this.connection.get(this.timerRefKey(key));
+    if (previous) {
+      await this.timers.remove(previous).catch(() => {
+        // Already fired or being fired: the reconcile it causes is harmless.
+      });
+      await this.connection.del(this.timerRefKey(key));
+    }
+    if (delayMs !== undefined) await this.enqueueAfter(key, delayMs);
+  }
+
+  private timerRefKey(key: ReconcileKey): string {
+    return `${this.prefix}:timer-of:${keyId(key)}`;
   }
 
   async close(): Promise<void> {

@@ -52,7 +52,7 @@ export function startReconcileWorker(options: ReconcileWorkerOptions): RunningRe
       async (job: Job<ReconcileKey>) => {
         try {
           const result = await reconciler(job.data);
-          if (result?.requeueAfterMs !== undefined) await queue.enqueueAfter(job.data, result.requeueAfterMs);
+          await queue.replaceTimer(job.data, result?.requeueAfterMs);
         } catch (err) {
           if (err instanceof TerminalReconcileError) throw new UnrecoverableError(err.message);
           // A deleted cluster leaves nothing to converge.

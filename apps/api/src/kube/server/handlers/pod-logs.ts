@@ -153,6 +153,17 @@ function pickInstance(
   );
 }
 
+/**
+ * When a finished instance stopped. Status times keep whole seconds, so finishedAt alone would cut
+ * off what a container printed in its last second (a crash 30 ms after the start prints nothing):
+ * the program's own exit is exact, and a kill happened somewhere within the finishedAt second.
+ */
+function instanceEnd(instance: Instance, program: ContainerProgram): number | undefined {
+  if (instance.finishedAt === undefined) return undefined;
+  const exitAt = program.exit ? instance.startedAt + program.exit.atMs : Number.POSITIVE_INFINITY;
+  return Math.min(instance.finishedAt + 999, exitAt);
+}
+
 /** RFC 3339 with nanoseconds, as the container runtime stamps each line. */
 function stamp(at: number, line: LogLine, index: number): string {
   const digits =
@@ -202,7 +213,7 @@ export async function podLogHandler(req: KubeRequest, podName: string): Promise<
   );
 
   const now = req.now.getTime();
-  const until = Math.min(now, instance.finishedAt ?? now) - instance.startedAt;
+  const until = Math.min(now, instanceEnd(instance, program) ?? now) - instance.startedAt;
   let lines = program.logs(until, opts.tailLines ?? MAX_LINES);
   if (opts.sinceMs !== undefined) lines = lines.filter((l) => instance.startedAt + l.atMs >= opts.sinceMs!);
   let text = render(lines, instance.startedAt, opts);
