@@ -201,6 +201,11 @@ function advanceContainer(
   const now = ctx.now;
   const pull = pullImage(container.image);
   let status: ContainerStatus = previous ?? waitingStatus(container, "ContainerCreating");
+  /**
+   * The kubelet stopped it itself (a new definition, a failed liveness probe): there is no exit
+   * for PLEG to report first, the same sync starts the next one (if no back-off holds it).
+   */
+  let killedByKubelet = false;
   // A container whose image the user changed is replaced (kubelet: spec hash changed).
   if (
     status.state.running &&
@@ -228,6 +233,7 @@ function advanceContainer(
       container,
       role,
     );
+    killedByKubelet = true;
   }
 
   const start = (
@@ -358,6 +364,7 @@ function advanceContainer(
             role,
           );
         }
+        killedByKubelet = killed;
         const exitCode = killed
           ? program.stopMs === "ignores-sigterm"
             ? 137
@@ -400,7 +407,15 @@ function advanceContainer(
     if (terminated) {
       if (!restarts(pod, container, role, terminated.exitCode))
         return { ...status, ready: false, started: false };
-      const restartAt = ms(terminated.finishedAt) + ctx.timing.restartBackOffMs(status.restartCount);
+      const exitReportedUntil = killedByKubelet ? 0 : ms(terminated.finishedAt) + ctx.timing.exitReportedMs;
+      if (now < exitReportedUntil) {
+        sync.wake(exitReportedUntil);
+        return { ...status, ready: false, started: false };
+      }
+      const restartAt = Math.max(
+        exitReportedUntil,
+        ms(terminated.finishedAt) + ctx.timing.restartBackOffMs(status.restartCount),
+      );
       const lastState = { terminated };
       if (now < restartAt) {
         const delay = goDuration(restartAt - ms(terminated.finishedAt)).replace(/\.\d+s$/, "s");

@@ -14,6 +14,13 @@ export interface KubeletTiming {
   imagePullBackOffMs(failures: number): number;
   /** How long ErrImagePull shows before the pod worker reports ImagePullBackOff. */
   errImagePullShownMs: number;
+  /**
+   * How long a container that exited is reported Terminated (`Error`, `Completed`) before the
+   * kubelet's next sync restarts it or backs off: PLEG notices the exit, the status says so, and
+   * only the sync after it restarts or says CrashLoopBackOff. It is why `get pods -w` shows a crash
+   * loop alternating Error and CrashLoopBackOff. Counted from the whole-second finishedAt.
+   */
+  exitReportedMs: number;
   /** How often a container waiting on configuration (a missing Secret …) is retried. */
   configRetryMs: number;
 }
@@ -32,6 +39,7 @@ export function kubeletTiming(speed: SimulationSpeed): KubeletTiming {
       restartCount === 0 ? 0 : Math.round(doubling(restartCount - 1, 10_000) * scale),
     imagePullBackOffMs: (failures) => Math.round(doubling(failures - 1, 10_000) * scale),
     errImagePullShownMs: speed === "instant" ? 0 : 1_000,
+    exitReportedMs: speed === "instant" ? 0 : 2_000,
     configRetryMs: Math.round(10_000 * scale),
   };
 }
