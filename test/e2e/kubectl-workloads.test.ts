@@ -473,7 +473,7 @@ spec:
     assert.equal(row(await k.ok(["get", "node", blocked]), blocked)?.[1], "Ready");
   });
 
-  test("a StatefulSet starts web-0 then web-1 with Bound claims; a DaemonSet runs one pod a node; a CronJob", async () => {
+  test("a StatefulSet starts db-0 then db-1 with Bound claims; a DaemonSet runs one pod a node; a CronJob", async () => {
     const manifest = await k.file(
       "sts.yaml",
       `apiVersion: v1

@@ -37,11 +37,7 @@ export async function recordEvent(
   const name = `${meta.name}.${eventHash(source, involved, input)}`;
   const at = kubeTime(now);
   try {
-    const existing = await client.get(CORE_V1("events"), namespace, name);
-    if (existing) {
-      await bump(client, namespace, name, at);
-      return;
-    }
+    // Most events are new: create first, count a repeat on AlreadyExists (one write either way).
     const event: KubeObject = {
       apiVersion: "v1",
       kind: "Event",

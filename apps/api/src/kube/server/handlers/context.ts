@@ -54,6 +54,18 @@ export function fromStorage(req: KubeRequest, obj: KubeObject): KubeObject {
   return converted;
 }
 
+/**
+ * fromStorage for an object nobody else holds (rows just decoded for one list): converted or
+ * relabelled without the deep copy that protects shared objects.
+ */
+export function fromFreshStorage(req: KubeRequest, obj: KubeObject): KubeObject {
+  const { def } = req;
+  const converted = def.conversion ? def.conversion.fromStorage(obj) : { ...obj };
+  converted.apiVersion = apiVersionOf(def.group, def.version);
+  converted.kind = def.kind;
+  return converted;
+}
+
 /** Requested version → the stored form. */
 export function toStorage(req: KubeRequest, obj: KubeObject): KubeObject {
   const { def } = req;

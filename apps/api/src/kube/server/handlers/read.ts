@@ -10,7 +10,14 @@ import {
 import { withSimulatedHeartbeat } from "../../simulation/node-heartbeat.ts";
 import { objectNotFound } from "../../store/errors.ts";
 import { includeObjectParam, tableVersion } from "../negotiation.ts";
-import { apiVersionOf, fromStorage, type KubeRequest, type KubeResponse, storageRef } from "./context.ts";
+import {
+  apiVersionOf,
+  fromFreshStorage,
+  fromStorage,
+  type KubeRequest,
+  type KubeResponse,
+  storageRef,
+} from "./context.ts";
 
 /** GET of one object, as JSON or as a one-row Table. */
 export async function getHandler(req: KubeRequest, name: string): Promise<KubeResponse> {
@@ -35,11 +42,11 @@ export async function getHandler(req: KubeRequest, name: string): Promise<KubeRe
 }
 
 /** What a read returns for a stored object: the requested version, with simulated heartbeats. */
-function viewOf(req: KubeRequest, stored: KubeObject): KubeObject {
+function viewOf(req: KubeRequest, stored: KubeObject, fresh = false): KubeObject {
   return withSimulatedHeartbeat(
     req.def.storage.group,
     req.def.storage.resource,
-    fromStorage(req, stored),
+    fresh ? fromFreshStorage(req, stored) : fromStorage(req, stored),
     req.now,
   );
 }
@@ -81,7 +88,8 @@ export async function listHandler(req: KubeRequest): Promise<KubeResponse> {
   let more = false;
   for (const stored of listed.items) {
     if (labelSel && !matchesLabels(labelSel, stored.metadata.labels)) continue;
-    const obj = viewOf(req, stored);
+    // The list's rows were decoded for this request alone: no need to copy them again.
+    const obj = viewOf(req, stored, true);
     if (fieldSel && !matchesFields(fieldSel, obj)) continue;
     if (limit !== undefined && matching.length === limit) {
       more = true;
