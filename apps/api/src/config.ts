@@ -25,6 +25,8 @@ const envSchema = z.object({
   /** Changes kept in each cluster's change log; a watch or list from older versions gets 410. */
   CHANGE_LOG_RETENTION: z.coerce.number().int().min(100).default(10_000),
   PROVISION_CONCURRENCY: z.coerce.number().int().min(1).default(32),
+  /** How long after a quiet cluster's first change its resync runs (controllers' safety net). */
+  RESYNC_SECONDS: z.coerce.number().int().min(1).default(300),
   /** base64 of 32 bytes: the AES-256-GCM key sealing Secret data at rest. */
   SECRETS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -48,6 +50,7 @@ export interface Config {
   signingKeyMaxAgeDays: number;
   changeLogRetention: number;
   provisionConcurrency: number;
+  resyncMs: number;
   logLevel: Env["LOG_LEVEL"];
   secretsKey: string | undefined;
 }
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signingKeyMaxAgeDays: e.SIGNING_KEY_MAX_AGE_DAYS,
     changeLogRetention: e.CHANGE_LOG_RETENTION,
     provisionConcurrency: e.PROVISION_CONCURRENCY,
+    resyncMs: e.RESYNC_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     secretsKey: e.SECRETS_KEY || undefined,
   };

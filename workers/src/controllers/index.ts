@@ -12,6 +12,7 @@ import { namespaceDefaultsController } from "./namespace-defaults/controller.ts"
 import { nodeLifecycleController } from "./node-lifecycle/controller.ts";
 import { persistentvolumeBinderController } from "./persistentvolume-binder/controller.ts";
 import { replicasetController } from "./replicaset/controller.ts";
+import { resyncController } from "./resync/controller.ts";
 import { statefulsetController } from "./statefulset/controller.ts";
 
 /**
@@ -33,4 +34,6 @@ export const CONTROLLERS: readonly Controller[] = [
   nodeLifecycleController,
   persistentvolumeBinderController,
   disruptionController,
+  // Last, and reading the list lazily: it offers every object to every controller above.
+  resyncController(() => CONTROLLERS),
 ];
