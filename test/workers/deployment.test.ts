@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
 import type { Change } from "../../apps/api/src/kube/store/types.ts";
-import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
+import { call, type TestRuntime } from "../fixtures/runtime.ts";
+import { pollUntil, requestOk, startTestCluster, type TestCluster } from "./fixtures/sim-cluster.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HASH = "[bcdfghjklmnpqrstvwxz2456789]{6,10}";
@@ -12,61 +13,28 @@ type Json = any;
 
 describe("deployment controller", () => {
   let t: TestRuntime;
+  let cluster: TestCluster;
   let token: string;
   let clusterId: string;
   let k8s: string;
   const kubelets: { stop: boolean }[] = [];
 
   before(async () => {
-    t = await createTestRuntime({ workers: true, controllers: ["deployment", "replicaset"] });
-    token = (await call(t.app, "POST", "/v1/signup", { body: { email: "deploy@example.com" } })).body.token;
-    clusterId = (
-      await call(t.app, "POST", "/v1/clusters", {
-        token,
-        body: { name: "deploy", nodes: { count: 1 }, speed: "instant" },
-      })
-    ).body.id;
-    await waitForPhase(t.app, token, clusterId, "Ready");
-    k8s = `/k8s/${clusterId}`;
+    cluster = await startTestCluster("deploy", ["deployment", "replicaset"]);
+    ({ t, token, clusterId, base: k8s } = cluster);
   });
   after(async () => {
     for (const k of kubelets) k.stop = true;
     await t.close();
   });
 
-  const request = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    contentType?: string,
-  ): Promise<Json> => {
-    const res = await call(t.app, method, `${k8s}${path}`, {
-      token,
-      ...(contentType
-        ? { rawBody: JSON.stringify(body), headers: { "content-type": contentType } }
-        : body !== undefined
-          ? { body }
-          : {}),
-    });
-    assert.ok(res.status < 300, `${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
+  const request = (method: string, path: string, body?: unknown, contentType?: string): Promise<Json> =>
+    requestOk(cluster, method, path, body, contentType);
   const mergePatch = (path: string, body: unknown) =>
     request("PATCH", path, body, "application/merge-patch+json");
 
-  const eventually = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      const value = await check().catch((err: unknown) => {
-        last = err;
-        return undefined;
-      });
-      if (value !== undefined) return value;
-      assert.ok(Date.now() < deadline, `timed out waiting for ${what} ${last ? String(last) : ""}`);
-      await sleep(25);
-    }
-  };
+  const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000) =>
+    pollUntil(what, check, timeoutMs, true);
 
   const namespace = async (name: string) => {
     await request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });

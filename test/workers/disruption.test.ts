@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
+import { call, type TestRuntime } from "../fixtures/runtime.ts";
+import { reportPodRunning, startTestCluster, type TestCluster } from "./fixtures/sim-cluster.ts";
 
 /**
  * The disruption controller alone, and the Eviction API spending what it allows. Workloads are
@@ -9,6 +10,7 @@ import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixt
  */
 describe("disruption controller and the Eviction API", () => {
   let t: TestRuntime;
+  let cluster: TestCluster;
   let token: string;
   let api: string;
   let appsApi: string;
@@ -16,15 +18,9 @@ describe("disruption controller and the Eviction API", () => {
   let node: string;
 
   before(async () => {
-    t = await createTestRuntime({ workers: true, controllers: ["disruption"] });
-    token = (await call(t.app, "POST", "/v1/signup", { body: { email: "pdb@example.com" } })).body.token;
-    const id = (
-      await call(t.app, "POST", "/v1/clusters", {
-        token,
-        body: { name: "pdb", nodes: { count: 1 }, speed: "instant" },
-      })
-    ).body.id;
-    await waitForPhase(t.app, token, id, "Ready");
+    cluster = await startTestCluster("pdb", ["disruption"]);
+    ({ t, token } = cluster);
+    const id = cluster.clusterId;
     api = `/k8s/${id}/api/v1/namespaces/default`;
     appsApi = `/k8s/${id}/apis/apps/v1/namespaces/default`;
     policyApi = `/k8s/${id}/apis/policy/v1/namespaces/default/poddisruptionbudgets`;
@@ -69,19 +65,12 @@ describe("disruption controller and the Eviction API", () => {
       },
       spec: { nodeName: node, ...template(labels).spec },
     });
-    const status = {
-      phase: "Running",
-      podIP: `10.244.0.${Math.floor(Math.random() * 200) + 2}`,
-      conditions: [
-        { type: "Ready", status: ready ? "True" : "False", lastTransitionTime: new Date().toISOString() },
-      ],
-    };
-    const res = await call(t.app, "PATCH", `${api}/pods/${name}/status`, {
-      token,
-      rawBody: JSON.stringify({ status }),
-      headers: { "content-type": "application/merge-patch+json" },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
+    await reportPodRunning(
+      cluster,
+      `${api}/pods/${name}`,
+      ready,
+      `10.244.0.${Math.floor(Math.random() * 200) + 2}`,
+    );
     return pod;
   };
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
+import { call, type TestRuntime } from "../fixtures/runtime.ts";
+import { reportPodRunning, startTestCluster, type TestCluster } from "./fixtures/sim-cluster.ts";
 
 /**
  * The endpoints controller alone. Pods are created bound (spec.nodeName) and the test plays the
@@ -8,23 +9,16 @@ import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixt
  */
 describe("endpoints controller", () => {
   let t: TestRuntime;
+  let cluster: TestCluster;
   let token: string;
   let api: string;
   let node: string;
 
   before(async () => {
-    t = await createTestRuntime({ workers: true, controllers: ["endpoints"] });
-    token = (await call(t.app, "POST", "/v1/signup", { body: { email: "endpoints@example.com" } })).body
-      .token;
-    const id = (
-      await call(t.app, "POST", "/v1/clusters", {
-        token,
-        body: { name: "endpoints", nodes: { count: 1 }, speed: "instant" },
-      })
-    ).body.id;
-    await waitForPhase(t.app, token, id, "Ready");
-    api = `/k8s/${id}/api/v1/namespaces/default`;
-    const nodes = await call(t.app, "GET", `/k8s/${id}/api/v1/nodes`, { token });
+    cluster = await startTestCluster("endpoints", ["endpoints"]);
+    ({ t, token } = cluster);
+    api = `${cluster.base}/api/v1/namespaces/default`;
+    const nodes = await call(t.app, "GET", `${cluster.base}/api/v1/nodes`, { token });
     node = nodes.body.items.at(-1).metadata.name;
   });
   after(() => t.close());
@@ -44,22 +38,8 @@ describe("endpoints controller", () => {
     });
 
   /** What the kubelet would report: Running with an address, Ready or not. */
-  const setPodStatus = async (name: string, ip: string, ready: boolean) => {
-    const status = {
-      phase: "Running",
-      podIP: ip,
-      podIPs: [{ ip }],
-      conditions: [
-        { type: "Ready", status: ready ? "True" : "False", lastTransitionTime: new Date().toISOString() },
-      ],
-    };
-    const res = await call(t.app, "PATCH", `${api}/pods/${name}/status`, {
-      token,
-      rawBody: JSON.stringify({ status }),
-      headers: { "content-type": "application/merge-patch+json" },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-  };
+  const setPodStatus = (name: string, ip: string, ready: boolean) =>
+    reportPodRunning(cluster, `${api}/pods/${name}`, ready, ip);
 
   const createService = (name: string, spec: Record<string, unknown>, labels?: Record<string, string>) =>
     create("services", { apiVersion: "v1", kind: "Service", metadata: { name, labels }, spec });

@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type ApiServer, startApiServer } from "../../apps/api/src/server.ts";
 import { kubectl, writeKubeconfig } from "../fixtures/kubectl.ts";
-import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
+import { call, type TestRuntime } from "../fixtures/runtime.ts";
 import { freePort } from "../fixtures/server-process.ts";
+import { reportPodRunning, startTestCluster, type TestCluster } from "./fixtures/sim-cluster.ts";
 
 /**
  * The endpointslice controller alone, served over HTTPS so that the real kubectl can describe a
@@ -14,6 +15,7 @@ import { freePort } from "../fixtures/server-process.ts";
  */
 describe("endpointslice controller", () => {
   let t: TestRuntime;
+  let cluster: TestCluster;
   let server: ApiServer;
   let token: string;
   let clusterId: string;
@@ -23,20 +25,9 @@ describe("endpointslice controller", () => {
   let home: string;
 
   before(async () => {
-    t = await createTestRuntime({
-      env: { PORT: String(await freePort()) },
-      workers: true,
-      controllers: ["endpointslice"],
-    });
+    cluster = await startTestCluster("slices", ["endpointslice"], 2, { PORT: String(await freePort()) });
+    ({ t, token, clusterId } = cluster);
     server = await startApiServer(t.runtime);
-    token = (await call(t.app, "POST", "/v1/signup", { body: { email: "slices@example.com" } })).body.token;
-    clusterId = (
-      await call(t.app, "POST", "/v1/clusters", {
-        token,
-        body: { name: "slices", nodes: { count: 2 }, speed: "instant" },
-      })
-    ).body.id;
-    await waitForPhase(t.app, token, clusterId, "Ready");
     api = `/k8s/${clusterId}/api/v1/namespaces/default`;
     slicesApi = `/k8s/${clusterId}/apis/discovery.k8s.io/v1/namespaces/default/endpointslices`;
     const nodes = await call(t.app, "GET", `/k8s/${clusterId}/api/v1/nodes`, { token });
@@ -70,22 +61,8 @@ describe("endpointslice controller", () => {
     });
 
   /** What the kubelet would report: Running with an address, Ready or not. */
-  const setPodStatus = async (name: string, ip: string, ready: boolean) => {
-    const status = {
-      phase: "Running",
-      podIP: ip,
-      podIPs: [{ ip }],
-      conditions: [
-        { type: "Ready", status: ready ? "True" : "False", lastTransitionTime: new Date().toISOString() },
-      ],
-    };
-    const res = await call(t.app, "PATCH", `${api}/pods/${name}/status`, {
-      token,
-      rawBody: JSON.stringify({ status }),
-      headers: { "content-type": "application/merge-patch+json" },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-  };
+  const setPodStatus = (name: string, ip: string, ready: boolean) =>
+    reportPodRunning(cluster, `${api}/pods/${name}`, ready, ip);
 
   // biome-ignore lint/suspicious/noExplicitAny: slices are read field by field.
   type Slice = any;

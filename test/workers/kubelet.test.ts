@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
+import { call, type TestRuntime } from "../fixtures/runtime.ts";
+import { startTestCluster } from "./fixtures/sim-cluster.ts";
 
 /** The simulated kubelet alone: pods are created already bound (spec.nodeName), as a scheduler would. */
 describe("simulated kubelet", () => {
@@ -10,15 +11,7 @@ describe("simulated kubelet", () => {
   let clusterId: string;
 
   before(async () => {
-    t = await createTestRuntime({ workers: true, controllers: ["kubelet"], env: { LOG_LEVEL: "warn" } });
-    token = (await call(t.app, "POST", "/v1/signup", { body: { email: "kubelet@example.com" } })).body.token;
-    clusterId = (
-      await call(t.app, "POST", "/v1/clusters", {
-        token,
-        body: { name: "kubelet", nodes: { count: 2 }, speed: "instant" },
-      })
-    ).body.id;
-    await waitForPhase(t.app, token, clusterId, "Ready");
+    ({ t, token, clusterId } = await startTestCluster("kubelet", ["kubelet"], 2, { LOG_LEVEL: "warn" }));
     api = `/k8s/${clusterId}/api/v1/namespaces/default`;
   });
   after(() => t.close());

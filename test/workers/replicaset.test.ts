@@ -2,55 +2,32 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
 import { replicasetController } from "../../workers/src/controllers/replicaset/controller.ts";
-import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
+import { call, type TestRuntime } from "../fixtures/runtime.ts";
+import { pollUntil, requestOk, startTestCluster, type TestCluster } from "./fixtures/sim-cluster.ts";
 
 const POD_NAME = /^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("replicaset controller", () => {
   let t: TestRuntime;
+  let cluster: TestCluster;
   let token: string;
   let clusterId: string;
   let k8s: string;
 
   before(async () => {
-    t = await createTestRuntime({ workers: true, controllers: ["replicaset"] });
-    token = (await call(t.app, "POST", "/v1/signup", { body: { email: "rs@example.com" } })).body.token;
-    clusterId = (
-      await call(t.app, "POST", "/v1/clusters", {
-        token,
-        body: { name: "rs", nodes: { count: 1 }, speed: "instant" },
-      })
-    ).body.id;
-    await waitForPhase(t.app, token, clusterId, "Ready");
-    k8s = `/k8s/${clusterId}`;
+    cluster = await startTestCluster("rs", ["replicaset"]);
+    ({ t, token, clusterId, base: k8s } = cluster);
   });
   after(() => t.close());
 
-  const request = async (method: string, path: string, body?: unknown, contentType?: string) => {
-    const res = await call(t.app, method, `${k8s}${path}`, {
-      token,
-      ...(contentType
-        ? { rawBody: JSON.stringify(body), headers: { "content-type": contentType } }
-        : body !== undefined
-          ? { body }
-          : {}),
-    });
-    assert.ok(res.status < 300, `${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
+  const request = (method: string, path: string, body?: unknown, contentType?: string) =>
+    requestOk(cluster, method, path, body, contentType);
   const mergePatch = (path: string, body: unknown) =>
     request("PATCH", path, body, "application/merge-patch+json");
 
-  const eventually = async <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await check();
-      if (value !== undefined) return value;
-      assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-      await sleep(25);
-    }
-  };
+  const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000) =>
+    pollUntil(what, check, timeoutMs);
 
   const namespace = async (name: string) => {
     await request("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });

@@ -265,6 +265,28 @@ function serviceEnv(world: PodWorld, namespace: string): Record<string, string> 
   return env;
 }
 
+/**
+ * The value of a secretKeyRef/configMapKeyRef env var; undefined (skip the variable) when the
+ * reference is optional and its object or key is missing, the kubelet's error when it is not.
+ */
+function keyRefValue(
+  ref: KeyRef,
+  kind: "Secret" | "ConfigMap",
+  objects: Map<string, KubeObject>,
+  readKey: (obj: KubeObject, key: string) => string | undefined,
+  namespace: string,
+): Resolution<string | undefined> {
+  const obj = objects.get(ref.name ?? "");
+  if (!obj) {
+    if (ref.optional) return { ok: true, value: undefined };
+    return { ok: false, message: `${kind.toLowerCase()} "${ref.name}" not found` };
+  }
+  const value = readKey(obj, ref.key);
+  if (value === undefined && !ref.optional)
+    return { ok: false, message: `couldn't find key ${ref.key} in ${kind} ${namespace}/${ref.name}` };
+  return { ok: true, value };
+}
+
 /** The environment of one container, or the CreateContainerConfigError message. */
 export function resolveEnv(
   pod: KubeObject,
@@ -303,32 +325,14 @@ export function resolveEnv(
       env[variable.name] = expandReferences(variable.value ?? "", env);
       continue;
     }
-    if (from.secretKeyRef) {
-      const ref = from.secretKeyRef;
-      const secret = world.secrets.get(ref.name ?? "");
-      if (!secret) {
-        if (ref.optional) continue;
-        return { ok: false, message: `secret "${ref.name}" not found` };
-      }
-      const value = secretValue(secret, ref.key);
-      if (value === undefined) {
-        if (ref.optional) continue;
-        return { ok: false, message: `couldn't find key ${ref.key} in Secret ${namespace}/${ref.name}` };
-      }
-      env[variable.name] = value;
-    } else if (from.configMapKeyRef) {
-      const ref = from.configMapKeyRef;
-      const cm = world.configMaps.get(ref.name ?? "");
-      if (!cm) {
-        if (ref.optional) continue;
-        return { ok: false, message: `configmap "${ref.name}" not found` };
-      }
-      const value = configMapValue(cm, ref.key);
-      if (value === undefined) {
-        if (ref.optional) continue;
-        return { ok: false, message: `couldn't find key ${ref.key} in ConfigMap ${namespace}/${ref.name}` };
-      }
-      env[variable.name] = value;
+    const keyRef = from.secretKeyRef
+      ? keyRefValue(from.secretKeyRef, "Secret", world.secrets, secretValue, namespace)
+      : from.configMapKeyRef
+        ? keyRefValue(from.configMapKeyRef, "ConfigMap", world.configMaps, configMapValue, namespace)
+        : undefined;
+    if (keyRef) {
+      if (!keyRef.ok) return keyRef;
+      if (keyRef.value !== undefined) env[variable.name] = keyRef.value;
     } else if (from.fieldRef) {
       env[variable.name] = podField(pod, from.fieldRef.fieldPath);
     } else if (from.resourceFieldRef) {
@@ -355,14 +359,14 @@ export function resolveVolumes(
 ): Resolution<Map<string, Record<string, string>>> {
   const volumes = new Map<string, Record<string, string>>();
   const namespace = pod.metadata.namespace ?? "default";
+  /** The files of a configMap or secret volume source, named `name`. */
   const fromKeys = (
     kind: "configmap" | "secret",
     name: string,
-    obj: KubeObject | undefined,
-    optional: boolean | undefined,
-    items: KeyToPath[] | undefined,
+    { optional, items }: { optional?: boolean; items?: KeyToPath[] },
     volume: string,
   ): Resolution<Record<string, string>> => {
+    const obj = (kind === "secret" ? world.secrets : world.configMaps).get(name);
     if (!obj) {
       if (optional) return { ok: true, value: {} };
       return {
@@ -389,52 +393,27 @@ export function resolveVolumes(
   };
   for (const v of podSpecOf(pod).volumes ?? []) {
     let files: Record<string, string> = {};
-    if (v.configMap) {
-      const name = v.configMap.name ?? "";
-      const r = fromKeys(
-        "configmap",
-        name,
-        world.configMaps.get(name),
-        v.configMap.optional,
-        v.configMap.items,
-        v.name,
-      );
-      if (!r.ok) return r;
-      files = r.value;
-    } else if (v.secret) {
-      const name = v.secret.secretName ?? "";
-      const r = fromKeys("secret", name, world.secrets.get(name), v.secret.optional, v.secret.items, v.name);
-      if (!r.ok) return r;
-      files = r.value;
+    const keyed = v.configMap
+      ? fromKeys("configmap", v.configMap.name ?? "", v.configMap, v.name)
+      : v.secret
+        ? fromKeys("secret", v.secret.secretName ?? "", v.secret, v.name)
+        : undefined;
+    if (keyed) {
+      if (!keyed.ok) return keyed;
+      files = keyed.value;
     } else if (v.downwardAPI) {
       for (const item of v.downwardAPI.items ?? [])
         if (item.fieldRef) files[item.path] = podField(pod, item.fieldRef.fieldPath);
     } else if (v.projected) {
       for (const source of v.projected.sources ?? []) {
-        if (source.configMap) {
-          const name = source.configMap.name ?? "";
-          const r = fromKeys(
-            "configmap",
-            name,
-            world.configMaps.get(name),
-            source.configMap.optional,
-            source.configMap.items,
-            v.name,
-          );
-          if (!r.ok) return r;
-          Object.assign(files, r.value);
-        } else if (source.secret) {
-          const name = source.secret.name ?? "";
-          const r = fromKeys(
-            "secret",
-            name,
-            world.secrets.get(name),
-            source.secret.optional,
-            source.secret.items,
-            v.name,
-          );
-          if (!r.ok) return r;
-          Object.assign(files, r.value);
+        const keyed = source.configMap
+          ? fromKeys("configmap", source.configMap.name ?? "", source.configMap, v.name)
+          : source.secret
+            ? fromKeys("secret", source.secret.name ?? "", source.secret, v.name)
+            : undefined;
+        if (keyed) {
+          if (!keyed.ok) return keyed;
+          Object.assign(files, keyed.value);
         } else if (source.downwardAPI) {
           for (const item of source.downwardAPI.items ?? [])
             if (item.fieldRef) files[item.path] = podField(pod, item.fieldRef.fieldPath);

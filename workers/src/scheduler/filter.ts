@@ -4,11 +4,16 @@
  * NodeResourcesFit, VolumeBinding, PodTopologySpread, InterPodAffinity. A node's status is that of
  * the first plugin rejecting it; the reasons feed the "0/N nodes are available" message.
  */
+
+import {
+  DO_NOT_SCHEDULE_EFFECTS,
+  firstUntoleratedTaint,
+  tolerationsTolerate,
+} from "../controllers/shared/taints.ts";
 import { type InterPodFilterState, interPodFilter, interPodFilterState } from "./inter-pod-affinity.ts";
 import type { HostPort, PodInfo } from "./pod-info.ts";
 import type { Resources } from "./resources.ts";
 import type { ClusterSnapshot, NodeInfo } from "./snapshot.ts";
-import { DO_NOT_SCHEDULE_EFFECTS, firstUntoleratedTaint, tolerationsTolerate } from "./taints.ts";
 import { type SpreadFilterState, spreadFilter, spreadFilterState } from "./topology-spread.ts";
 import { ERR_VOLUME_NODE_CONFLICT, type VolumeState, volumePreFilter } from "./volumes.ts";
 

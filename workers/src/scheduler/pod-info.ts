@@ -12,6 +12,7 @@ import {
 import { labelSelectorFromRequirements } from "../../../apps/api/src/kube/selectors/label-selector.ts";
 import { controllerOf } from "../controllers/shared/owners.ts";
 import { isPodTerminal } from "../controllers/shared/pods.ts";
+import type { Toleration } from "../controllers/shared/taints.ts";
 import {
   type AffinityTerm,
   affinityTerms,
@@ -25,7 +26,6 @@ import {
   RequiredNodeAffinity,
 } from "./node-selector.ts";
 import { podRequests, type Resources } from "./resources.ts";
-import type { Toleration } from "./taints.ts";
 import { type PodClaim, podClaims } from "./volumes.ts";
 
 export interface HostPort {

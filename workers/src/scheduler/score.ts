@@ -4,10 +4,11 @@
  * NodeResourcesBalancedAllocation 1 (ImageLocality is left out: every node has every image). Each
  * plugin scores the feasible nodes 0–100; the node with the highest weighted sum wins, ties at random.
  */
+
+import { toleratesTaint } from "../controllers/shared/taints.ts";
 import { interPodScores } from "./inter-pod-affinity.ts";
 import type { PodInfo } from "./pod-info.ts";
 import type { ClusterSnapshot, NodeInfo } from "./snapshot.ts";
-import { toleratesTaint } from "./taints.ts";
 import { spreadScores } from "./topology-spread.ts";
 
 const MAX_NODE_SCORE = 100;

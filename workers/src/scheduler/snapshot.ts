@@ -8,6 +8,7 @@
  * pass over P pending pods costs O(P × nodes), not O(P × pods).
  */
 import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
+import type { Taint } from "../controllers/shared/taints.ts";
 import { type HostPort, hasPodAffinity, type PodInfo } from "./pod-info.ts";
 import {
   addResources,
@@ -16,7 +17,6 @@ import {
   type Resources,
   resourcesFromList,
 } from "./resources.ts";
-import type { Taint } from "./taints.ts";
 import type { StorageView } from "./volumes.ts";
 
 export interface NodeInfo {

@@ -5,9 +5,9 @@
  * owner over hostnames with maxSkew 3 and zones with maxSkew 5).
  */
 import { matchesLabels } from "../../../apps/api/src/kube/selectors/index.ts";
+import { DO_NOT_SCHEDULE_EFFECTS, firstUntoleratedTaint } from "../controllers/shared/taints.ts";
 import type { PodInfo, SpreadConstraint } from "./pod-info.ts";
 import { type ClusterSnapshot, type NodeInfo, topologyPair } from "./snapshot.ts";
-import { DO_NOT_SCHEDULE_EFFECTS, firstUntoleratedTaint } from "./taints.ts";
 
 export const ERR_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_NODE_LABEL_NOT_MATCH = `${ERR_CONSTRAINTS_NOT_MATCH} (missing required label)`;

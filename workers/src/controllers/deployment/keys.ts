@@ -1,10 +1,10 @@
 import { InProcessClient } from "../../../../apps/api/src/kube/client/in-process-client.ts";
-import { matchesLabels, selectorFromLabelSelector } from "../../../../apps/api/src/kube/selectors/index.ts";
 import type { Change } from "../../../../apps/api/src/kube/store/types.ts";
 import type { Runtime } from "../../../../apps/api/src/platform/runtime.ts";
 import type { ReconcileKey } from "../../runtime/reconcile-key.ts";
 import { REPLICASETS } from "../replicaset/replica-set.ts";
 import { controllerOf } from "../shared/owners.ts";
+import { reconcileKey, wakeOwnersSelectingOrphans } from "../shared/wake-adopters.ts";
 import { asDeployment, DEPLOYMENT_CONTROLLER, DEPLOYMENTS, POD_TEMPLATE_HASH } from "./deployment.ts";
 
 export const CONTROLLER_NAME = "deployment";
@@ -12,12 +12,8 @@ export const CONTROLLER_NAME = "deployment";
 /** The key of a namespace's orphan ReplicaSets: no Deployment is named "". */
 export const ORPHANS = "";
 
-const keyOf = (clusterId: string, namespace: string, name: string): ReconcileKey => ({
-  clusterId,
-  controller: CONTROLLER_NAME,
-  namespace,
-  name,
-});
+const keyOf = (clusterId: string, namespace: string, name: string): ReconcileKey =>
+  reconcileKey(CONTROLLER_NAME, clusterId, namespace, name);
 
 /**
  * A Deployment change wakes it; a ReplicaSet change wakes the Deployment controlling it (orphans: the
@@ -51,15 +47,6 @@ export async function wakeDeploymentsSelectingOrphans(runtime: Runtime, key: Rec
       !controllerOf(rs) && !rs.metadata.deletionTimestamp && Object.keys(rs.metadata.labels ?? {}).length > 0,
   );
   if (orphans.length === 0) return;
-  const deployments = (await client.list(DEPLOYMENTS, key.namespace)).map(asDeployment);
-  const selecting = deployments.filter((d) => {
-    if (d.metadata.deletionTimestamp) return false;
-    const selector = selectorFromLabelSelector(d.spec.selector);
-    return orphans.some((rs) => matchesLabels(selector, rs.metadata.labels));
-  });
-  await Promise.all(
-    selecting.map((d) =>
-      runtime.reconcileQueue.enqueue(keyOf(key.clusterId, key.namespace, d.metadata.name ?? "")),
-    ),
-  );
+  const owners = await client.list(DEPLOYMENTS, key.namespace);
+  await wakeOwnersSelectingOrphans(runtime, key, owners, (d) => asDeployment(d).spec.selector, orphans);
 }

@@ -1,21 +1,19 @@
-import { CORE_V1, InProcessClient } from "../../../../apps/api/src/kube/client/in-process-client.ts";
+import { CORE_V1, type InProcessClient } from "../../../../apps/api/src/kube/client/in-process-client.ts";
 import { jsonEqual } from "../../../../apps/api/src/kube/object/equality.ts";
 import type { KubeObject } from "../../../../apps/api/src/kube/object/types.ts";
-import { labelSelectorToString, selectorFromSet } from "../../../../apps/api/src/kube/selectors/index.ts";
 import type { Runtime } from "../../../../apps/api/src/platform/runtime.ts";
 import { recordEvent } from "../../events/record-event.ts";
 import type { ReconcileKey } from "../../runtime/reconcile-key.ts";
 import type { Controller } from "../controller.ts";
 import { isNamespaceTerminating, isNotFound } from "../shared/api-errors.ts";
-import { fanOut, isNamespaceKey, namespaceKey } from "../shared/namespace-keys.ts";
+import { namespaceKey } from "../shared/namespace-keys.ts";
 import {
   HEADLESS_LABEL,
   hasClusterIP,
   lastChangeTriggerTime,
-  managedSelector,
-  selectorServiceNames,
   TRIGGER_TIME_ANNOTATION,
 } from "../shared/service-endpoints.ts";
+import { podsSelectedBy, reconcileServiceKeys } from "../shared/service-pod-sync.ts";
 import { desiredSubsets, type EndpointSubset, truncateSubsets } from "./subsets.ts";
 
 const NAME = "endpoints";
@@ -45,15 +43,7 @@ export const endpointsController: Controller = {
     if (change.resource === "pods") return [namespaceKey(change, NAME)];
     return [];
   },
-  async reconcile(runtime, key) {
-    const client = new InProcessClient(runtime, key.clusterId, MANAGER);
-    if (isNamespaceKey(key)) {
-      await fanOut(runtime, key, await selectorServiceNames(client, key.namespace));
-      return undefined;
-    }
-    await syncService(runtime, client, key);
-    return undefined;
-  },
+  reconcile: reconcileServiceKeys(MANAGER, syncService),
 };
 
 async function syncService(runtime: Runtime, client: InProcessClient, key: ReconcileKey): Promise<void> {
@@ -63,13 +53,8 @@ async function syncService(runtime: Runtime, client: InProcessClient, key: Recon
     await client.delete(CORE_V1("endpoints"), namespace, name).catch(ignoreNotFound);
     return;
   }
-  const selector = managedSelector(svc);
-  if (!selector) return;
-  const pods = await client.list(
-    CORE_V1("pods"),
-    namespace,
-    labelSelectorToString(selectorFromSet(selector)),
-  );
+  const pods = await podsSelectedBy(client, namespace, svc);
+  if (!pods) return;
   const { subsets, readiness } = desiredSubsets(svc, pods);
   const truncated = truncateSubsets(subsets);
   const current = await client.get(CORE_V1("endpoints"), namespace, name);

@@ -15,6 +15,7 @@ import {
   serviceSpec,
   shouldPodBeInEndpoints,
 } from "../shared/service-endpoints.ts";
+import { podTargetRef } from "../shared/service-pod-sync.ts";
 
 export interface EndpointAddress {
   ip: string;
@@ -59,12 +60,7 @@ function addressFor(svc: KubeObject, pod: KubeObject): EndpointAddress | undefin
     ip,
     ...(hostname ? { hostname } : {}),
     ...(nodeName ? { nodeName } : {}),
-    targetRef: {
-      kind: "Pod",
-      namespace: pod.metadata.namespace ?? "",
-      name: pod.metadata.name ?? "",
-      uid: pod.metadata.uid ?? "",
-    },
+    targetRef: podTargetRef(pod),
   };
 }
 

@@ -1,22 +1,17 @@
 import {
   CORE_V1,
-  InProcessClient,
+  type InProcessClient,
   type ResourceId,
 } from "../../../../apps/api/src/kube/client/in-process-client.ts";
 import type { KubeObject } from "../../../../apps/api/src/kube/object/types.ts";
-import { labelSelectorToString, selectorFromSet } from "../../../../apps/api/src/kube/selectors/index.ts";
 import type { Runtime } from "../../../../apps/api/src/platform/runtime.ts";
 import { recordEvent } from "../../events/record-event.ts";
 import type { ReconcileKey } from "../../runtime/reconcile-key.ts";
 import type { Controller } from "../controller.ts";
 import { isNamespaceTerminating, isNotFound } from "../shared/api-errors.ts";
-import { fanOut, isNamespaceKey, namespaceKey } from "../shared/namespace-keys.ts";
-import {
-  lastChangeTriggerTime,
-  managedSelector,
-  selectorServiceNames,
-  TRIGGER_TIME_ANNOTATION,
-} from "../shared/service-endpoints.ts";
+import { namespaceKey } from "../shared/namespace-keys.ts";
+import { lastChangeTriggerTime, TRIGGER_TIME_ANNOTATION } from "../shared/service-endpoints.ts";
+import { podsSelectedBy, reconcileServiceKeys } from "../shared/service-pod-sync.ts";
 import { CONTROLLER_NAME, type EndpointSlice, MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from "./endpoint.ts";
 import { planSlices } from "./plan-slices.ts";
 
@@ -56,15 +51,7 @@ export const endpointsliceController: Controller = {
     }
     return [];
   },
-  async reconcile(runtime, key) {
-    const client = new InProcessClient(runtime, key.clusterId, CONTROLLER_NAME);
-    if (isNamespaceKey(key)) {
-      await fanOut(runtime, key, await selectorServiceNames(client, key.namespace));
-      return undefined;
-    }
-    await syncService(runtime, client, key);
-    return undefined;
-  },
+  reconcile: reconcileServiceKeys(CONTROLLER_NAME, syncService),
 };
 
 async function syncService(runtime: Runtime, client: InProcessClient, key: ReconcileKey): Promise<void> {
@@ -72,13 +59,8 @@ async function syncService(runtime: Runtime, client: InProcessClient, key: Recon
   // A deleted Service's slices are deleted with it (owner reference); nothing to do here.
   const svc = await client.get(CORE_V1("services"), namespace, name);
   if (!svc) return;
-  const selector = managedSelector(svc);
-  if (!selector) return;
-  const pods = await client.list(
-    CORE_V1("pods"),
-    namespace,
-    labelSelectorToString(selectorFromSet(selector)),
-  );
+  const pods = await podsSelectedBy(client, namespace, svc);
+  if (!pods) return;
   const sliceSelector = `${SERVICE_NAME_LABEL}=${name},${MANAGED_BY_LABEL}=${CONTROLLER_NAME}`;
   const existing = ((await client.list(SLICES, namespace, sliceSelector)) as EndpointSlice[]).filter(
     (slice) => !slice.metadata.deletionTimestamp,

@@ -17,6 +17,7 @@ import {
   podSpec,
   serviceSpec,
 } from "../shared/service-endpoints.ts";
+import { podTargetRef } from "../shared/service-pod-sync.ts";
 
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 export const MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
@@ -65,12 +66,7 @@ export function podToEndpoint(
     addresses: podIPs(pod).filter((ip) => ipFamilyOf(ip) === addressType),
     conditions: { ready, serving, terminating },
     ...(hostname ? { hostname } : {}),
-    targetRef: {
-      kind: "Pod",
-      namespace: pod.metadata.namespace ?? "",
-      name: pod.metadata.name ?? "",
-      uid: pod.metadata.uid ?? "",
-    },
+    targetRef: podTargetRef(pod),
     ...(nodeName ? { nodeName } : {}),
     ...(zone ? { zone } : {}),
   };

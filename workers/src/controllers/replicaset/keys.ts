@@ -1,10 +1,10 @@
 import { CORE_V1, InProcessClient } from "../../../../apps/api/src/kube/client/in-process-client.ts";
-import { matchesLabels, selectorFromLabelSelector } from "../../../../apps/api/src/kube/selectors/index.ts";
 import type { Change } from "../../../../apps/api/src/kube/store/types.ts";
 import type { Runtime } from "../../../../apps/api/src/platform/runtime.ts";
 import type { ReconcileKey } from "../../runtime/reconcile-key.ts";
 import { controllerOf } from "../shared/owners.ts";
 import { isPodActive } from "../shared/pods.ts";
+import { reconcileKey, wakeOwnersSelectingOrphans } from "../shared/wake-adopters.ts";
 import { REPLICASET_CONTROLLER } from "./manage-replicas.ts";
 import { asReplicaSet, REPLICASETS } from "./replica-set.ts";
 
@@ -13,12 +13,8 @@ export const CONTROLLER_NAME = "replicaset";
 /** The key of a namespace's orphan pods: no ReplicaSet is named "" (names are never empty). */
 export const ORPHANS = "";
 
-const keyOf = (clusterId: string, namespace: string, name: string): ReconcileKey => ({
-  clusterId,
-  controller: CONTROLLER_NAME,
-  namespace,
-  name,
-});
+const keyOf = (clusterId: string, namespace: string, name: string): ReconcileKey =>
+  reconcileKey(CONTROLLER_NAME, clusterId, namespace, name);
 
 /**
  * A ReplicaSet change wakes that ReplicaSet; a pod change wakes the ReplicaSet controlling it, or,
@@ -43,15 +39,6 @@ export async function wakeReplicaSetsSelectingOrphans(runtime: Runtime, key: Rec
     (pod) => isPodActive(pod) && !controllerOf(pod),
   );
   if (orphans.length === 0) return;
-  const sets = await client.list(REPLICASETS, key.namespace);
-  const selecting = sets.filter((obj) => {
-    if (obj.metadata.deletionTimestamp) return false;
-    const selector = selectorFromLabelSelector(asReplicaSet(obj).spec.selector);
-    return orphans.some((pod) => matchesLabels(selector, pod.metadata.labels));
-  });
-  await Promise.all(
-    selecting.map((rs) =>
-      runtime.reconcileQueue.enqueue(keyOf(key.clusterId, key.namespace, rs.metadata.name ?? "")),
-    ),
-  );
+  const owners = await client.list(REPLICASETS, key.namespace);
+  await wakeOwnersSelectingOrphans(runtime, key, owners, (rs) => asReplicaSet(rs).spec.selector, orphans);
 }

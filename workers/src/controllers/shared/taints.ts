@@ -54,6 +54,22 @@ export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
   }
 }
 
+export function tolerationsTolerate(tolerations: readonly Toleration[], taint: Taint): boolean {
+  return tolerations.some((t) => toleratesTaint(t, taint));
+}
+
+/** The first taint with one of `effects` that no toleration covers (v1helper.FindMatchingUntoleratedTaint). */
+export function firstUntoleratedTaint(
+  taints: readonly Taint[],
+  tolerations: readonly Toleration[],
+  effects: readonly string[],
+): Taint | undefined {
+  return taints.find((taint) => effects.includes(taint.effect) && !tolerationsTolerate(tolerations, taint));
+}
+
+/** The taint effects the scheduler enforces (helper.DoNotScheduleTaintsFilterFunc). */
+export const DO_NOT_SCHEDULE_EFFECTS = ["NoSchedule", "NoExecute"] as const;
+
 /**
  * GetMatchingTolerations: for each taint the first toleration that tolerates it, or undefined when
  * some taint is not tolerated at all.
