@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { call, type TestRuntime } from "../fixtures/runtime.ts";
-import { reportPodRunning, startTestCluster, type TestCluster } from "./fixtures/sim-cluster.ts";
+import {
+  type Json,
+  pollGet,
+  reportPodRunning,
+  startTestCluster,
+  type TestCluster,
+} from "./fixtures/sim-cluster.ts";
 
 /**
  * The endpoints controller alone. Pods are created bound (spec.nodeName) and the test plays the
@@ -44,16 +50,8 @@ describe("endpoints controller", () => {
   const createService = (name: string, spec: Record<string, unknown>, labels?: Record<string, string>) =>
     create("services", { apiVersion: "v1", kind: "Service", metadata: { name, labels }, spec });
 
-  // biome-ignore lint/suspicious/noExplicitAny: Endpoints are read field by field.
-  const eventually = async (path: string, ok: (res: { status: number; body: any }) => boolean) => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const res = await call(t.app, "GET", `${api}/${path}`, { token });
-      if (ok(res)) return res.body;
-      assert.ok(Date.now() < deadline, `${path} never got there: ${res.status} ${JSON.stringify(res.body)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const eventually = (path: string, ok: (res: { status: number; body: Json }) => boolean) =>
+    pollGet(cluster, `${api}/${path}`, ok, path);
 
   // biome-ignore lint/suspicious/noExplicitAny: Endpoints are read field by field.
   const ips = (subsets: any[] | undefined, list: "addresses" | "notReadyAddresses") =>

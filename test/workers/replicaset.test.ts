@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
 import { replicasetController } from "../../workers/src/controllers/replicaset/controller.ts";
-import { call, type TestRuntime } from "../fixtures/runtime.ts";
+import type { TestRuntime } from "../fixtures/runtime.ts";
 import { pollUntil, requestOk, startTestCluster, type TestCluster } from "./fixtures/sim-cluster.ts";
 
 const POD_NAME = /^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
@@ -11,13 +11,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe("replicaset controller", () => {
   let t: TestRuntime;
   let cluster: TestCluster;
-  let token: string;
   let clusterId: string;
-  let k8s: string;
 
   before(async () => {
     cluster = await startTestCluster("rs", ["replicaset"]);
-    ({ t, token, clusterId, base: k8s } = cluster);
+    ({ t, clusterId } = cluster);
   });
   after(() => t.close());
 
