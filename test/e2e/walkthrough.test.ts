@@ -127,6 +127,26 @@ describe("the walkthrough, end to end", () => {
     for (const row of out.slice(1)) assert.match(cells(row)[ipColumn] ?? "", /^\d+\.\d+\.\d+\.\d+$/);
   });
 
+  test("kubectl top shows each pod's and node's usage, as metrics-server would", async () => {
+    const pods = lines(await k.ok(["top", "pod"])).map(cells);
+    assert.deepEqual(pods[0], ["NAME", "CPU(cores)", "MEMORY(bytes)"]);
+    const mongo = pods.find((r) => r[0]?.startsWith("mongo-deployment-"));
+    const webapp = pods.find((r) => r[0]?.startsWith("webapp-deployment-"));
+    assert.match(mongo?.[1] ?? "", /^\d+m$/);
+    // mongod at rest uses ~75 MiB, the Node.js demo app ~35 MiB.
+    const mib = (cell: string | undefined) => Number(/^(\d+)Mi$/.exec(cell ?? "")?.[1]);
+    assert.ok(mib(mongo?.[2]) >= 70 && mib(mongo?.[2]) <= 80, mongo?.join(" "));
+    assert.ok(mib(webapp?.[2]) >= 30 && mib(webapp?.[2]) <= 40, webapp?.join(" "));
+    const nodes = lines(await k.ok(["top", "node"])).map(cells);
+    assert.deepEqual(nodes[0], ["NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"]);
+    assert.equal(nodes.length - 1, lines(await k.ok(["get", "nodes", "-o", "name"])).length);
+    for (const row of nodes.slice(1)) {
+      assert.match(row[1] ?? "", /^\d+m$/);
+      assert.match(row[2] ?? "", /^\d+%$/);
+      assert.match(row[3] ?? "", /^\d+Mi$/);
+    }
+  });
+
   test("applied in the wrong order, the pod waits in CreateContainerConfigError, then starts", async () => {
     await k.ok(["create", "namespace", "wrong-order"]);
     const ns = ["-n", "wrong-order"];

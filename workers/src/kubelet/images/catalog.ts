@@ -105,6 +105,8 @@ const imageSchema = z.object({
     .default([]),
   /** How long the main program takes to exit after SIGTERM. */
   stopMs: z.number().nonnegative().default(200),
+  /** What the running server uses at rest, as `kubectl top` shows it (millicores, MiB). */
+  usage: z.object({ cpuMillis: z.number().nonnegative(), memoryMiB: z.number().nonnegative() }).optional(),
 });
 
 const extrasSchema = z.object({

@@ -1,7 +1,15 @@
+import {
+  containerUsage,
+  formatUsage,
+  nodeOverhead,
+  scrapeWindow,
+} from "../../../../../../workers/src/kubelet/usage.ts";
 import { ApiError } from "../../../errors.ts";
 import { kubeTime } from "../../../platform/clock.ts";
 import type { KubeObject } from "../../object/types.ts";
+import { simulatedFailure } from "../../simulation/simulated-failure.ts";
 import { objectConflict, objectNotFound } from "../../store/errors.ts";
+import { milliValue, parseQuantity } from "../../validation/quantity.ts";
 import { decodeObjectBody } from "../request-body.ts";
 import { successStatus } from "../status.ts";
 import { fromStorage, type KubeRequest, type KubeResponse, storageRef } from "./context.ts";
@@ -253,36 +261,81 @@ export async function logHandler(req: KubeRequest, podName: string): Promise<Kub
   );
 }
 
-/** metrics.k8s.io: usage comes from the simulation later; the API answers now. */
+/**
+ * metrics.k8s.io (`kubectl top`): what metrics-server would report, computed from the simulation —
+ * each running container's usage from its image, each node's from its pods plus its own daemons.
+ * Pods with no running container have no metrics yet, as with metrics-server.
+ */
 export async function metricsHandler(req: KubeRequest, name: string | undefined): Promise<KubeResponse> {
   const isPods = req.def.resource === "pods";
-  const source = { group: "", resource: isPods ? "pods" : "nodes" };
-  const listed = await req.runtime.store.list(req.clusterId, {
-    ...source,
+  const pods = await req.runtime.store.list(req.clusterId, {
+    group: "",
+    resource: "pods",
     ...(isPods && req.path.namespace !== undefined ? { namespace: req.path.namespace } : {}),
   });
-  const items = listed.items
-    .filter((o) => !name || o.metadata.name === name)
-    .map((o) => {
-      const metadata = {
-        name: o.metadata.name,
-        ...(isPods ? { namespace: o.metadata.namespace } : {}),
-        creationTimestamp: req.now.toISOString().slice(0, 19) + "Z",
-        labels: o.metadata.labels,
-      };
-      const usage = { cpu: "0", memory: "0" };
-      return isPods
-        ? {
-            metadata,
-            timestamp: metadata.creationTimestamp,
-            window: "30s",
-            containers: ((o.spec as { containers?: { name: string }[] }).containers ?? []).map((c) => ({
-              name: c.name,
-              usage,
-            })),
+  const window = scrapeWindow(req.now);
+  const timestamp = kubeTime(window);
+  const usageOf = (pod: KubeObject) => {
+    const spec = pod.spec as {
+      containers?: { name: string; image: string; resources?: { limits?: { memory?: string } } }[];
+    };
+    const statuses =
+      (pod.status as { containerStatuses?: { name: string; state?: { running?: unknown } }[] })
+        ?.containerStatuses ?? [];
+    return (spec.containers ?? [])
+      .filter((c) => statuses.some((st) => st.name === c.name && st.state?.running))
+      .map((c) => {
+        const limit = parseQuantity(c.resources?.limits?.memory);
+        const limitBytes = limit ? Number(milliValue(limit) / 1000n) : undefined;
+        return {
+          name: c.name,
+          usage: containerUsage(c.image, `${pod.metadata.uid}/${c.name}`, req.now, limitBytes),
+        };
+      });
+  };
+  let items: Record<string, unknown>[];
+  if (isPods) {
+    items = pods.items
+      .filter((p) => !name || p.metadata.name === name)
+      .map((p) => ({ pod: p, containers: usageOf(p) }))
+      .filter((p) => p.containers.length > 0)
+      .map(({ pod, containers }) => ({
+        metadata: {
+          name: pod.metadata.name,
+          namespace: pod.metadata.namespace,
+          creationTimestamp: kubeTime(req.now),
+          labels: pod.metadata.labels,
+        },
+        timestamp,
+        window: "15s",
+        containers: containers.map((c) => ({ name: c.name, usage: formatUsage(c.usage) })),
+      }));
+  } else {
+    const nodes = await req.runtime.store.list(req.clusterId, { group: "", resource: "nodes" });
+    items = nodes.items
+      .filter((n) => !name || n.metadata.name === name)
+      .filter((n) => !simulatedFailure(n))
+      .map((node) => {
+        const total = nodeOverhead(node.metadata.name ?? "", req.now);
+        for (const pod of pods.items) {
+          if ((pod.spec as { nodeName?: string }).nodeName !== node.metadata.name) continue;
+          for (const c of usageOf(pod)) {
+            total.cpuNanoCores += c.usage.cpuNanoCores;
+            total.memoryBytes += c.usage.memoryBytes;
           }
-        : { metadata, timestamp: metadata.creationTimestamp, window: "30s", usage };
-    });
+        }
+        return {
+          metadata: {
+            name: node.metadata.name,
+            creationTimestamp: kubeTime(req.now),
+            labels: node.metadata.labels,
+          },
+          timestamp,
+          window: "15s",
+          usage: formatUsage(total),
+        };
+      });
+  }
   const kind = isPods ? "PodMetrics" : "NodeMetrics";
   if (name) {
     const item = items[0];
