@@ -3,6 +3,8 @@ import { ApiError } from "../../../apps/api/src/errors.ts";
 import { CORE_V1, type InProcessClient } from "../../../apps/api/src/kube/client/in-process-client.ts";
 import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { kubeTime } from "../../../apps/api/src/platform/clock.ts";
+import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
+import { withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
 
 /** Who reports an event: `kubelet` on a node, `default-scheduler`, `deployment-controller` … */
 export interface EventSource {
@@ -32,43 +34,82 @@ export async function recordEvent(
   input: EventInput,
   now: Date,
 ): Promise<void> {
-  const meta = involved.metadata;
-  const namespace = meta.namespace || "default";
-  const name = `${meta.name}.${eventHash(source, involved, input)}`;
-  const at = kubeTime(now);
+  const { namespace, name, event } = eventObject(source, involved, input, now);
   try {
     // Most events are new: create first, count a repeat on AlreadyExists (one write either way).
-    const event: KubeObject = {
-      apiVersion: "v1",
-      kind: "Event",
-      metadata: { name, namespace },
-      involvedObject: {
-        apiVersion: involved.apiVersion,
-        kind: involved.kind,
-        ...(meta.namespace ? { namespace: meta.namespace } : {}),
-        name: meta.name,
-        uid: meta.uid,
-        resourceVersion: meta.resourceVersion,
-        ...(input.fieldPath ? { fieldPath: input.fieldPath } : {}),
-      },
-      reason: input.reason,
-      message: input.message,
-      source: { component: source.component, ...(source.host ? { host: source.host } : {}) },
-      firstTimestamp: at,
-      lastTimestamp: at,
-      count: 1,
-      type: input.type,
-      eventTime: null,
-      reportingComponent: source.component,
-      reportingInstance: source.host ?? "",
-    };
     await client.create(CORE_V1("events"), namespace, event).catch(async (err: unknown) => {
-      if (err instanceof ApiError && err.reason === "AlreadyExists") await bump(client, namespace, name, at);
+      if (err instanceof ApiError && err.reason === "AlreadyExists")
+        await bump(client, namespace, name, kubeTime(now));
       else throw err;
     });
   } catch {
     // Best effort (client-go drops events it cannot write); the object's own status carries the truth.
   }
+}
+
+/**
+ * Records several events about one object in one transaction (a kubelet sync's Pulled, Created,
+ * Started), with the same aggregation as recordEvent: one commit instead of one per event.
+ */
+export async function recordEvents(
+  runtime: Runtime,
+  clusterId: string,
+  source: EventSource,
+  involved: KubeObject,
+  inputs: readonly EventInput[],
+  now: Date,
+): Promise<void> {
+  if (inputs.length === 0) return;
+  try {
+    await withClusterWriteLock(runtime, clusterId, source.component, async ({ client, tx }) => {
+      for (const input of inputs) {
+        const { namespace, name, event } = eventObject(source, involved, input, now);
+        // Read through the transaction: an AlreadyExists from the database would abort it.
+        const existing = await tx.get({ group: "", resource: "events", namespace, name });
+        if (existing) await bump(client, namespace, name, kubeTime(now));
+        else await client.create(CORE_V1("events"), namespace, event);
+      }
+    });
+  } catch {
+    // Best effort, as recordEvent.
+  }
+}
+
+function eventObject(
+  source: EventSource,
+  involved: KubeObject,
+  input: EventInput,
+  now: Date,
+): { namespace: string; name: string; event: KubeObject } {
+  const meta = involved.metadata;
+  const namespace = meta.namespace || "default";
+  const name = `${meta.name}.${eventHash(source, involved, input)}`;
+  const at = kubeTime(now);
+  const event: KubeObject = {
+    apiVersion: "v1",
+    kind: "Event",
+    metadata: { name, namespace },
+    involvedObject: {
+      apiVersion: involved.apiVersion,
+      kind: involved.kind,
+      ...(meta.namespace ? { namespace: meta.namespace } : {}),
+      name: meta.name,
+      uid: meta.uid,
+      resourceVersion: meta.resourceVersion,
+      ...(input.fieldPath ? { fieldPath: input.fieldPath } : {}),
+    },
+    reason: input.reason,
+    message: input.message,
+    source: { component: source.component, ...(source.host ? { host: source.host } : {}) },
+    firstTimestamp: at,
+    lastTimestamp: at,
+    count: 1,
+    type: input.type,
+    eventTime: null,
+    reportingComponent: source.component,
+    reportingInstance: source.host ?? "",
+  };
+  return { namespace, name, event };
 }
 
 async function bump(client: InProcessClient, namespace: string, name: string, at: string): Promise<void> {

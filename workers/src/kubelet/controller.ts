@@ -5,7 +5,7 @@ import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { simulatedFailure } from "../../../apps/api/src/kube/simulation/simulated-failure.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import type { Controller } from "../controllers/controller.ts";
-import { recordEvent } from "../events/record-event.ts";
+import { recordEvents } from "../events/record-event.ts";
 import { clusterSpeed } from "../runtime/cluster-speed.ts";
 import type { ReconcileKey } from "../runtime/reconcile-key.ts";
 import { loadPodWorld } from "./container-config.ts";
@@ -151,9 +151,14 @@ async function publishSideEffects(
   result: SyncResult,
 ): Promise<void> {
   const now = runtime.clock.now();
-  for (const event of result.events) {
-    await recordEvent(client, { component: "kubelet", host: nodeName }, pod, event, now);
-  }
+  await recordEvents(
+    runtime,
+    client.clusterId,
+    { component: "kubelet", host: nodeName },
+    pod,
+    result.events,
+    now,
+  );
   if (result.pulled.length > 0) await rememberImages(client, nodeName, result.pulled);
 }
 

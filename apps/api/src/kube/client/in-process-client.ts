@@ -24,7 +24,7 @@ export interface ResourceId {
 export class InProcessClient {
   constructor(
     private readonly runtime: Runtime,
-    private readonly clusterId: string,
+    readonly clusterId: string,
     /** The field manager of this controller's writes (`deployment-controller` …). */
     private readonly manager: string,
   ) {}
