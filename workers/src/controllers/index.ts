@@ -11,6 +11,7 @@ import { jobController } from "./job/controller.ts";
 import { namespaceDefaultsController } from "./namespace-defaults/controller.ts";
 import { nodeLifecycleController } from "./node-lifecycle/controller.ts";
 import { persistentvolumeBinderController } from "./persistentvolume-binder/controller.ts";
+import { podgcController } from "./podgc/controller.ts";
 import { replicasetController } from "./replicaset/controller.ts";
 import { resyncController } from "./resync/controller.ts";
 import { statefulsetController } from "./statefulset/controller.ts";
@@ -34,6 +35,7 @@ export const CONTROLLERS: readonly Controller[] = [
   nodeLifecycleController,
   persistentvolumeBinderController,
   disruptionController,
+  podgcController,
   // Last, and reading the list lazily: it offers every object to every controller above.
   resyncController(() => CONTROLLERS),
 ];
