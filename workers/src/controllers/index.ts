@@ -8,6 +8,7 @@ import { disruptionController } from "./disruption/controller.ts";
 import { endpointsController } from "./endpoints/controller.ts";
 import { endpointsliceController } from "./endpointslice/controller.ts";
 import { jobController } from "./job/controller.ts";
+import { namespaceController } from "./namespace/controller.ts";
 import { namespaceDefaultsController } from "./namespace-defaults/controller.ts";
 import { nodeLifecycleController } from "./node-lifecycle/controller.ts";
 import { persistentvolumeBinderController } from "./persistentvolume-binder/controller.ts";
@@ -22,6 +23,7 @@ import { statefulsetController } from "./statefulset/controller.ts";
  */
 export const CONTROLLERS: readonly Controller[] = [
   namespaceDefaultsController,
+  namespaceController,
   schedulerController,
   kubeletController,
   deploymentController,

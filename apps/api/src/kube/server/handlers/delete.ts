@@ -156,10 +156,7 @@ async function cascade(
   }
 }
 
-/**
- * A namespace goes Terminating; its content is removed, then the namespace itself (done here in
- * one transaction until the namespace controller takes this over).
- */
+/** A namespace goes Terminating (phase, deletionTimestamp); the namespace controller finishes. */
 async function deleteNamespace(req: KubeRequest, tx: StoreTransaction, ns: KubeObject): Promise<KubeObject> {
   const name = ns.metadata.name!;
   if (["default", "kube-system", "kube-public"].includes(name)) {
@@ -172,6 +169,10 @@ async function deleteNamespace(req: KubeRequest, tx: StoreTransaction, ns: KubeO
   terminating.metadata.deletionTimestamp ??= kubeTime(req.now);
   terminating.status = { ...(terminating.status as object), phase: "Terminating" };
   const marked = await tx.update({ group: "", resource: "namespaces", namespace: "", name }, terminating);
+  // The namespace controller empties it (pods terminate gracefully), then removes the `kubernetes`
+  // finalizer and the namespace. Without that finalizer nobody would: it goes now, content first.
+  const finalizers = (ns.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+  if (finalizers.includes("kubernetes")) return marked;
   for (const ref of await tx.refsInNamespace(name)) await tx.delete(ref);
   const nsRef: ObjectRef = { group: "", resource: "namespaces", namespace: "", name };
   await tx.delete(nsRef);
