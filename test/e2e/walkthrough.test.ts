@@ -38,6 +38,22 @@ describe("the walkthrough, end to end", () => {
     assert.deepEqual(cells(out[0]!).slice(0, 2), ["NAME", "STATUS"]);
     assert.ok(out.length >= 2);
     for (const row of out.slice(1)) assert.equal(cells(row)[1], "Ready");
+    // A node's start as kind records it.
+    const described = await k.ok(["describe", "node", cells(out[1]!)[0]!]);
+    const reasons = [...described.matchAll(/^\s+Normal\s+(\w+)\s/gm)].map((m) => m[1]);
+    assert.deepEqual(
+      reasons,
+      [
+        "Starting",
+        "NodeHasSufficientMemory",
+        "NodeHasNoDiskPressure",
+        "NodeHasSufficientPID",
+        "NodeAllocatableEnforced",
+        "RegisteredNode",
+        "NodeReady",
+      ],
+      described,
+    );
   });
 
   test("apply the ConfigMap, the Secret, mongo and webapp; both Deployments become available", async () => {

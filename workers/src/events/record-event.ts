@@ -75,7 +75,8 @@ export async function recordEvents(
   }
 }
 
-function eventObject(
+/** The Event object recordEvent writes (also used for the events a new cluster starts with). */
+export function eventObject(
   source: EventSource,
   involved: KubeObject,
   input: EventInput,
@@ -127,6 +128,15 @@ async function bump(client: InProcessClient, namespace: string, name: string, at
  * happen within one second, as a real node's events read.
  */
 const LIFECYCLE_RANK: Record<string, number> = {
+  // A node's start.
+  Starting: 0,
+  NodeHasSufficientMemory: 1,
+  NodeHasNoDiskPressure: 2,
+  NodeHasSufficientPID: 3,
+  NodeAllocatableEnforced: 4,
+  RegisteredNode: 5,
+  NodeReady: 6,
+  // A pod's life.
   Scheduled: 1,
   FailedScheduling: 1,
   Pulling: 2,

@@ -2,6 +2,7 @@ import type { KubeObject, ObjectRef } from "../../../apps/api/src/kube/object/ty
 import { KUBERNETES_VERSION } from "../../../apps/api/src/kube/server/version.ts";
 import { kubeTime } from "../../../apps/api/src/platform/clock.ts";
 import type { ClusterSpec } from "../../../db/schema/index.ts";
+import { eventObject } from "../events/record-event.ts";
 import { memoryInKi } from "./quantities.ts";
 
 export interface BootstrapItem {
@@ -70,6 +71,7 @@ export function bootstrapObjects(input: {
   const names = nodeNames(clusterName, spec.nodes.count);
   names.forEach((name, i) => {
     add("", "nodes", "", nodeObject(name, i, spec, now));
+    for (const event of nodeStartupEvents(name, now)) add("", "events", "default", event);
     add("coordination.k8s.io", "leases", "kube-node-lease", {
       apiVersion: "coordination.k8s.io/v1",
       kind: "Lease",
@@ -269,6 +271,48 @@ function nodeObject(name: string, index: number, spec: ClusterSpec, now: Date): 
       },
     },
   };
+}
+
+/**
+ * What a node's kubelet and the node controller record as the node joins, as on a fresh kind
+ * cluster: `kubectl describe node` and `kubectl get events` show them. Kubelet events about a node
+ * name it as the uid (its object reference has no other).
+ */
+function nodeStartupEvents(name: string, now: Date): KubeObject[] {
+  const node: KubeObject = { apiVersion: "v1", kind: "Node", metadata: { name, uid: name } };
+  const kubelet = { component: "kubelet", host: name };
+  const status = (reason: string) => ({
+    type: "Normal" as const,
+    reason,
+    message: `Node ${name} status is now: ${reason}`,
+  });
+  return [
+    eventObject(kubelet, node, { type: "Normal", reason: "Starting", message: "Starting kubelet." }, now),
+    eventObject(kubelet, node, status("NodeHasSufficientMemory"), now),
+    eventObject(kubelet, node, status("NodeHasNoDiskPressure"), now),
+    eventObject(kubelet, node, status("NodeHasSufficientPID"), now),
+    eventObject(
+      kubelet,
+      node,
+      {
+        type: "Normal",
+        reason: "NodeAllocatableEnforced",
+        message: "Updated Node Allocatable limit across pods",
+      },
+      now,
+    ),
+    eventObject(
+      { component: "node-controller" },
+      node,
+      {
+        type: "Normal",
+        reason: "RegisteredNode",
+        message: `Node ${name} event: Registered Node ${name} in Controller`,
+      },
+      now,
+    ),
+    eventObject(kubelet, node, status("NodeReady"), now),
+  ].map((e) => e.event);
 }
 
 /** metav1.MicroTime: RFC 3339 with microseconds. */

@@ -26,11 +26,14 @@ export async function postKubeletStatus(
     "status",
   );
   const name = node.metadata.name ?? "";
+  // The kubelet refers to its node with the node's name as uid: its events about the node count up
+  // those it recorded when the node joined.
+  const kubeletRef = { ...written, metadata: { ...written.metadata, uid: name } };
   for (const reason of events) {
     await recordEvent(
       client,
       { component: "kubelet", host: name },
-      written,
+      kubeletRef,
       { type: "Normal", reason, message: `Node ${name} status is now: ${reason}` },
       now,
     );
