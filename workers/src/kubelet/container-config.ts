@@ -75,6 +75,7 @@ interface KeyToPath {
 
 interface VolumeSpec {
   name: string;
+  persistentVolumeClaim?: { claimName?: string };
   configMap?: NamedRef & { items?: KeyToPath[] };
   secret?: { secretName?: string; optional?: boolean; items?: KeyToPath[] };
   downwardAPI?: { items?: DownwardItem[] };
@@ -97,13 +98,16 @@ interface DownwardItem {
 export interface PodWorld {
   secrets: Map<string, KubeObject>;
   configMaps: Map<string, KubeObject>;
+  /** The pod's PersistentVolumeClaims: a volume mounts once its claim is Bound. */
+  claims: Map<string, KubeObject>;
   /** Services of the pod's namespace, for the `<NAME>_SERVICE_HOST` variables. */
   services: KubeObject[];
   /** The `kubernetes` service's ClusterIP (default namespace). */
   apiServerIp: string;
 }
 
-export type Resolution<T> = { ok: true; value: T } | { ok: false; message: string };
+/** `quiet`: a wait that is normal for a moment (a claim being bound), not worth an event. */
+export type Resolution<T> = { ok: true; value: T } | { ok: false; message: string; quiet?: boolean };
 
 export function podSpecOf(pod: KubeObject): PodSpecView {
   return (pod.spec ?? { containers: [] }) as PodSpecView;
@@ -143,16 +147,22 @@ export async function loadPodWorld(client: InProcessClient, pod: KubeObject): Pr
     );
     return found;
   };
+  const claimNames = new Set(
+    (spec.volumes ?? []).flatMap((v) =>
+      v.persistentVolumeClaim?.claimName ? [v.persistentVolumeClaim.claimName] : [],
+    ),
+  );
   const linksServices = spec.enableServiceLinks !== false;
-  const [secrets, configMaps, services, kubernetes] = await Promise.all([
+  const [secrets, configMaps, claims, services, kubernetes] = await Promise.all([
     fetchAll("secrets", secretNames),
     fetchAll("configmaps", configMapNames),
+    fetchAll("persistentvolumeclaims", claimNames),
     linksServices ? client.list(CORE_V1("services"), namespace) : Promise.resolve([]),
     client.get(CORE_V1("services"), "default", "kubernetes"),
   ]);
   const apiServerIp = ((kubernetes?.spec as { clusterIP?: string } | undefined)?.clusterIP ??
     "10.96.0.1") as string;
-  return { secrets, configMaps, services, apiServerIp };
+  return { secrets, configMaps, claims, services, apiServerIp };
 }
 
 function secretValue(secret: KubeObject, key: string): string | undefined {
@@ -392,6 +402,14 @@ export function resolveVolumes(
     return { ok: true, value: files };
   };
   for (const v of podSpecOf(pod).volumes ?? []) {
+    const claimName = v.persistentVolumeClaim?.claimName;
+    if (claimName !== undefined) {
+      const claim = world.claims.get(claimName);
+      if (!claim) return { ok: false, message: `persistentvolumeclaim "${claimName}" not found` };
+      // Provisioning and binding follow the pod's scheduling by a moment: the mount waits for them.
+      if ((claim.status as { phase?: string } | undefined)?.phase !== "Bound")
+        return { ok: false, message: `persistentvolumeclaim "${claimName}" is not bound`, quiet: true };
+    }
     let files: Record<string, string> = {};
     const keyed = v.configMap
       ? fromKeys("configmap", v.configMap.name ?? "", v.configMap, v.name)

@@ -18,7 +18,7 @@ const NAME = "kubelet";
 
 /**
  * The simulated kubelet of every node: one key per pod bound to a node. A namespace key (name "")
- * re-syncs the namespace's pods that wait on configuration, when a Secret or ConfigMap appears; a
+ * re-syncs the namespace's pods that wait on configuration or a claim, when a Secret, ConfigMap or claim changes; a
  * node key (namespace "") re-syncs the node's pods when the node changes (a recovered kubelet).
  */
 export const kubeletController: Controller = {
@@ -36,7 +36,8 @@ export const kubeletController: Controller = {
       const nodeName = (change.object.spec as { nodeName?: string } | undefined)?.nodeName;
       return nodeName ? [key(change.name)] : [];
     }
-    if ((change.resource === "secrets" || change.resource === "configmaps") && change.type !== "DELETED") {
+    const waitedOn = ["secrets", "configmaps", "persistentvolumeclaims"];
+    if (waitedOn.includes(change.resource) && change.type !== "DELETED") {
       return [key("")];
     }
     if (change.resource === "nodes" && change.type === "MODIFIED" && !simulatedFailure(change.object)) {

@@ -637,9 +637,10 @@ export function syncPod(pod: KubeObject, ctx: SyncContext): SyncResult {
   let initDone = true;
   if (!sync.volumes.ok) {
     if (
-      !previous.startTime ||
-      (previous.containerStatuses ?? []).length === 0 ||
-      ms(previous.startTime) + ctx.timing.configRetryMs <= now
+      sync.volumes.quiet !== true &&
+      (!previous.startTime ||
+        (previous.containerStatuses ?? []).length === 0 ||
+        ms(previous.startTime) + ctx.timing.configRetryMs <= now)
     ) {
       sync.event("Warning", "FailedMount", sync.volumes.message);
     }
