@@ -18,8 +18,9 @@ const NAME = "kubelet";
 
 /**
  * The simulated kubelet of every node: one key per pod bound to a node. A namespace key (name "")
- * re-syncs the namespace's pods that wait on configuration or a claim, when a Secret, ConfigMap or claim changes; a
- * node key (namespace "") re-syncs the node's pods when the node changes (a recovered kubelet).
+ * re-syncs the namespace's pods that wait on configuration or a claim, when a Secret, ConfigMap or
+ * claim changes; a node key (namespace "") re-syncs the node's pods when the node changes (a
+ * recovered kubelet).
  */
 export const kubeletController: Controller = {
   name: NAME,
