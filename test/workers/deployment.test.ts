@@ -193,9 +193,12 @@ describe("deployment controller", () => {
     assert.equal(podEvents.length, 3);
   });
 
-  test.todo("the Deployment carries deployment.kubernetes.io/revision (needs /status writes to keep annotations)", async () => {
-    const d = await getDeployment("create");
-    assert.equal(d.metadata.annotations["deployment.kubernetes.io/revision"], "1");
+  test("the Deployment carries deployment.kubernetes.io/revision (written with its status)", async () => {
+    const revision = await eventually("the revision annotation", async () => {
+      const d = await getDeployment("create");
+      return d.metadata.annotations?.["deployment.kubernetes.io/revision"] as string | undefined;
+    });
+    assert.equal(revision, "1");
   });
 
   test("a rolling update stays within maxSurge and maxUnavailable at every moment, and records revisions", async () => {
