@@ -1,6 +1,7 @@
 import { CORE_V1, type InProcessClient } from "../../../apps/api/src/kube/client/in-process-client.ts";
 import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { milliValue, parseQuantity } from "../../../apps/api/src/kube/validation/quantity.ts";
+import { KUBERNETES_SERVICE_IP } from "../provisioning/bootstrap-objects.ts";
 
 /**
  * What the kubelet resolves before it creates a container (kubelet_pods.go makeEnvironmentVariables
@@ -153,16 +154,14 @@ export async function loadPodWorld(client: InProcessClient, pod: KubeObject): Pr
     ),
   );
   const linksServices = spec.enableServiceLinks !== false;
-  const [secrets, configMaps, claims, services, kubernetes] = await Promise.all([
+  const [secrets, configMaps, claims, services] = await Promise.all([
     fetchAll("secrets", secretNames),
     fetchAll("configmaps", configMapNames),
     fetchAll("persistentvolumeclaims", claimNames),
     linksServices ? client.list(CORE_V1("services"), namespace) : Promise.resolve([]),
-    client.get(CORE_V1("services"), "default", "kubernetes"),
   ]);
-  const apiServerIp = ((kubernetes?.spec as { clusterIP?: string } | undefined)?.clusterIP ??
-    "10.96.0.1") as string;
-  return { secrets, configMaps, claims, services, apiServerIp };
+  // Every cluster's `kubernetes` service has the first address of the range: no need to read it.
+  return { secrets, configMaps, claims, services, apiServerIp: KUBERNETES_SERVICE_IP };
 }
 
 function secretValue(secret: KubeObject, key: string): string | undefined {
@@ -411,30 +410,36 @@ export function resolveVolumes(
         return { ok: false, message: `persistentvolumeclaim "${claimName}" is not bound`, quiet: true };
     }
     let files: Record<string, string> = {};
-    const keyed = v.configMap
-      ? fromKeys("configmap", v.configMap.name ?? "", v.configMap, v.name)
-      : v.secret
-        ? fromKeys("secret", v.secret.secretName ?? "", v.secret, v.name)
-        : undefined;
+    const keyedFiles = (
+      configMap: (NamedRef & { items?: KeyToPath[] }) | undefined,
+      secret: (NamedRef & { items?: KeyToPath[] }) | undefined,
+    ) =>
+      configMap
+        ? fromKeys("configmap", configMap.name ?? "", configMap, v.name)
+        : secret
+          ? fromKeys("secret", secret.name ?? "", secret, v.name)
+          : undefined;
+    const downwardFiles = (items: DownwardItem[] | undefined) => {
+      for (const item of items ?? [])
+        if (item.fieldRef) files[item.path] = podField(pod, item.fieldRef.fieldPath);
+    };
+    const keyed = keyedFiles(
+      v.configMap,
+      v.secret && { name: v.secret.secretName, optional: v.secret.optional, items: v.secret.items },
+    );
     if (keyed) {
       if (!keyed.ok) return keyed;
       files = keyed.value;
     } else if (v.downwardAPI) {
-      for (const item of v.downwardAPI.items ?? [])
-        if (item.fieldRef) files[item.path] = podField(pod, item.fieldRef.fieldPath);
+      downwardFiles(v.downwardAPI.items);
     } else if (v.projected) {
       for (const source of v.projected.sources ?? []) {
-        const keyed = source.configMap
-          ? fromKeys("configmap", source.configMap.name ?? "", source.configMap, v.name)
-          : source.secret
-            ? fromKeys("secret", source.secret.name ?? "", source.secret, v.name)
-            : undefined;
+        const keyed = keyedFiles(source.configMap, source.secret);
         if (keyed) {
           if (!keyed.ok) return keyed;
           Object.assign(files, keyed.value);
         } else if (source.downwardAPI) {
-          for (const item of source.downwardAPI.items ?? [])
-            if (item.fieldRef) files[item.path] = podField(pod, item.fieldRef.fieldPath);
+          downwardFiles(source.downwardAPI.items);
         } else if (source.serviceAccountToken) {
           files[source.serviceAccountToken.path] = simulatedToken(pod);
         }

@@ -42,6 +42,9 @@ export function nodeNames(clusterName: string, count: number): string[] {
   );
 }
 
+/** The `kubernetes` service's ClusterIP: the first address of the service range, in every cluster. */
+export const KUBERNETES_SERVICE_IP = "10.96.0.1";
+
 /** The internal IP of node i: what `kubectl get nodes -o wide` shows and pods' hostIP. */
 export const nodeInternalIp = (index: number) => `172.18.0.${index + 2}`;
 
@@ -89,8 +92,8 @@ export function bootstrapObjects(input: {
       labels: { component: "apiserver", provider: "kubernetes" },
     },
     spec: {
-      clusterIP: "10.96.0.1",
-      clusterIPs: ["10.96.0.1"],
+      clusterIP: KUBERNETES_SERVICE_IP,
+      clusterIPs: [KUBERNETES_SERVICE_IP],
       internalTrafficPolicy: "Cluster",
       ipFamilies: ["IPv4"],
       ipFamilyPolicy: "SingleStack",
