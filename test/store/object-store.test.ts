@@ -216,4 +216,35 @@ describe("object store", () => {
     const kept = await small.changesSince("c4", 0, 10_000);
     assert.equal(kept[0]?.rv, 401);
   });
+  test("commit hooks see each change with what it replaced, write alongside it, and can refuse it", async () => {
+    const hookStore = new ObjectStore(t.db, { retention: 1000 });
+    const seen: { type: string; before?: string; after?: string }[] = [];
+    hookStore.addCommitHook({
+      beforeCommit: async (sql, clusterId, pending) => {
+        for (const { change, previous } of pending) {
+          if (change.name === "refused") throw new Error("refused by hook");
+          seen.push({ type: change.type, before: previous?.data?.k, after: change.object.data?.k });
+        }
+        await sql`insert into cluster_versions (cluster_id) values (${`${clusterId}-hooked`}) on conflict do nothing`;
+      },
+    });
+    await hookStore.initCluster("hooks");
+    await hookStore.transact("hooks", (tx) => tx.create(ref("h"), cm("h", { k: "1" })));
+    await hookStore.transact("hooks", (tx) => tx.update(ref("h"), cm("h", { k: "2" })));
+    await hookStore.transact("hooks", (tx) => tx.delete(ref("h")));
+    assert.deepEqual(seen, [
+      { type: "ADDED", before: undefined, after: "1" },
+      { type: "MODIFIED", before: "1", after: "2" },
+      { type: "DELETED", before: "2", after: "2" },
+    ]);
+    assert.ok(await hookStore.versions("hooks-hooked"), "the hook's own row committed with the change");
+
+    const rv = (await hookStore.versions("hooks"))?.rv;
+    await assert.rejects(
+      hookStore.transact("hooks", (tx) => tx.create(ref("refused"), cm("refused"))),
+      /refused by hook/,
+    );
+    assert.equal(await hookStore.get("hooks", ref("refused")), undefined);
+    assert.equal((await hookStore.versions("hooks"))?.rv, rv, "a refused write takes no version");
+  });
 });

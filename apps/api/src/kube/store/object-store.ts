@@ -6,7 +6,7 @@ import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { clusterGone } from "./errors.ts";
 import { BodyCodec, type SecretCipher } from "./secret-encryption.ts";
 import { StoreTransaction } from "./transaction.ts";
-import type { Change, ChangeSink, ListOptions, ListResult } from "./types.ts";
+import type { Change, ChangeSink, CommitHook, ListOptions, ListResult } from "./types.ts";
 
 export interface ObjectStoreOptions {
   /** Changes kept per cluster; older ones are compacted away. */
@@ -27,6 +27,7 @@ const COMPACT_EVERY = 500;
  */
 export class ObjectStore {
   private readonly sinks: ChangeSink[] = [];
+  private readonly hooks: CommitHook[] = [];
   private readonly now: () => Date;
   private readonly codec: BodyCodec;
 
@@ -40,6 +41,10 @@ export class ObjectStore {
 
   addSink(sink: ChangeSink): void {
     this.sinks.push(sink);
+  }
+
+  addCommitHook(hook: CommitHook): void {
+    this.hooks.push(hook);
   }
 
   /** Creates the counter row of a new cluster; writes to a cluster without one fail as NotFound. */
@@ -94,6 +99,10 @@ export class ObjectStore {
       const value = await work(storeTx);
       const changes = storeTx.changes;
       if (changes.length > 0) {
+        if (this.hooks.length > 0) {
+          const pending = storeTx.pendingChanges();
+          for (const hook of this.hooks) await hook.beforeCommit(sql, clusterId, pending);
+        }
         const rows = changes.map((c) => ({
           cluster_id: clusterId,
           rv: c.rv,

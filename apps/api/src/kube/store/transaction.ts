@@ -4,7 +4,14 @@ import { jsonEqual } from "../object/equality.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { objectAlreadyExists, objectConflict, objectNotFound } from "./errors.ts";
 import { BodyCodec } from "./secret-encryption.ts";
-import type { Change, ChangeType, CreateOptions, DeleteOptions, UpdateOptions } from "./types.ts";
+import type {
+  Change,
+  ChangeType,
+  CreateOptions,
+  DeleteOptions,
+  PendingChange,
+  UpdateOptions,
+} from "./types.ts";
 
 interface ObjectRow {
   body: KubeObject;
@@ -18,6 +25,8 @@ interface ObjectRow {
  */
 export class StoreTransaction {
   readonly changes: Change[] = [];
+  /** The stored object each MODIFIED or DELETED change replaced, by the change's version. */
+  private readonly replaced = new Map<number, KubeObject>();
   private rv: number;
 
   constructor(
@@ -138,7 +147,7 @@ export class StoreTransaction {
       update objects set body = ${this.codec.encode(ref.group, ref.resource, candidate)}, rv = ${rv}
       where cluster_id = ${this.clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
         and namespace = ${ref.namespace} and name = ${ref.name}`;
-    this.record("MODIFIED", ref, rv, candidate);
+    this.record("MODIFIED", ref, rv, candidate, prev);
     return candidate;
   }
 
@@ -168,7 +177,7 @@ export class StoreTransaction {
       ...current.body,
       metadata: { ...current.body.metadata, resourceVersion: String(rv) },
     };
-    this.record("DELETED", ref, rv, last);
+    this.record("DELETED", ref, rv, last, current.body);
     return last;
   }
 
@@ -203,8 +212,23 @@ export class StoreTransaction {
     return row ? { ...row, body: this.codec.decode(ref.group, ref.resource, row.body) } : undefined;
   }
 
-  private record(type: ChangeType, ref: ObjectRef, rv: number, object: KubeObject): void {
+  /** The changes so far, each with the object it replaced (for commit hooks). */
+  pendingChanges(): PendingChange[] {
+    return this.changes.map((change) => {
+      const previous = this.replaced.get(change.rv);
+      return previous ? { change, previous } : { change };
+    });
+  }
+
+  private record(
+    type: ChangeType,
+    ref: ObjectRef,
+    rv: number,
+    object: KubeObject,
+    previous?: KubeObject,
+  ): void {
     this.changes.push({ clusterId: this.clusterId, rv, type, ...ref, object });
+    if (previous) this.replaced.set(rv, previous);
   }
 }
 

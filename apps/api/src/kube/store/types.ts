@@ -1,3 +1,4 @@
+import type { TransactionSql } from "postgres";
 import type { ChangeType } from "../../../../../db/schema/objects.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 
@@ -14,6 +15,21 @@ export interface Change {
   name: string;
   /** The object after the change; for DELETED, its last state with the deletion's version. */
   object: KubeObject;
+}
+
+/** A change about to commit, with the object as it was before (absent for ADDED). */
+export interface PendingChange {
+  change: Change;
+  previous?: KubeObject;
+}
+
+/**
+ * Runs inside every write transaction after its changes are made, before commit: it may write rows
+ * that must commit with the change (an outbox, usage counters) or throw to refuse the whole write.
+ * It runs on every write, so it must be cheap for changes it does not care about.
+ */
+export interface CommitHook {
+  beforeCommit(sql: TransactionSql, clusterId: string, changes: readonly PendingChange[]): Promise<void>;
 }
 
 /** Told about every commit, after it is durable: publishes to watchers, enqueues reconciles. */
