@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ApiError } from "../../apps/api/src/errors.ts";
-import type { ObjectRef } from "../../apps/api/src/kube/object/types.ts";
+import type { KubeObject, ObjectRef } from "../../apps/api/src/kube/object/types.ts";
 import { ObjectStore } from "../../apps/api/src/kube/store/object-store.ts";
 import type { Change } from "../../apps/api/src/kube/store/types.ts";
 import { createTestDatabase, type TestDatabase } from "../fixtures/database.ts";
@@ -12,6 +12,7 @@ const cm = (name: string, data: Record<string, string> = {}) => ({
   metadata: { name, namespace: "default" },
   data,
 });
+const kValue = (o: KubeObject | undefined) => (o?.data as Record<string, string> | undefined)?.k;
 const ref = (name: string): ObjectRef => ({ group: "", resource: "configmaps", namespace: "default", name });
 
 describe("object store", () => {
@@ -223,7 +224,7 @@ describe("object store", () => {
       beforeCommit: async (sql, clusterId, pending) => {
         for (const { change, previous } of pending) {
           if (change.name === "refused") throw new Error("refused by hook");
-          seen.push({ type: change.type, before: previous?.data?.k, after: change.object.data?.k });
+          seen.push({ type: change.type, before: kValue(previous), after: kValue(change.object) });
         }
         await sql`insert into cluster_versions (cluster_id) values (${`${clusterId}-hooked`}) on conflict do nothing`;
       },
