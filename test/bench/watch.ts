@@ -11,6 +11,8 @@
  * Three processes, so that no event loop serves two roles: the API (what `npm run start:api` runs,
  * plus a stats channel), the watch client, and this one (setup and the writer, through the store as
  * a controller writes). Clusters are created straight through the store; the bench is about watch.
+ * BENCH_TRANSPORT: `h2` (default: a cluster's watches are streams of one HTTP/2 connection, as
+ * kubectl and client-go multiplex them) or `h1` (one HTTPS/1.1 connection per watch).
  * BENCH_CLUSTERS, BENCH_WATCHES_PER_CLUSTER, BENCH_RATES (writes/s of each load phase, comma-separated)
  * and BENCH_SECONDS (per phase) change the shape.
  */
@@ -18,11 +20,13 @@ import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { type ClientHttp2Session, type ClientHttp2Stream, connect } from "node:http2";
 import { Agent, request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { writeHeapSnapshot } from "node:v8";
 import { loadConfig } from "../../apps/api/src/config.ts";
 import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
 import { openRuntime } from "../../apps/api/src/platform/runtime.ts";
@@ -37,6 +41,7 @@ const PER_CLUSTER = Number(process.env.BENCH_WATCHES_PER_CLUSTER ?? 10);
 /** Load phases, in writes/s: one this 2-core machine sustains beside Postgres, then the target. */
 const RATES = (process.env.BENCH_RATES ?? "250,1000").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const TRANSPORT = process.env.BENCH_TRANSPORT === "h1" ? "h1" : "h2";
 const STAMP = "bench.sandcastle.dev/written-at";
 const SELF = fileURLToPath(import.meta.url);
 
@@ -66,7 +71,11 @@ function ownStats(collect = false): Stats {
 function serveStats(extra: () => Record<string, unknown> = () => ({})) {
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
-  process.on("message", (msg: { stats?: number; collect?: boolean }) => {
+  process.on("message", (msg: { stats?: number; collect?: boolean; heapSnapshot?: string }) => {
+    if (msg.heapSnapshot) {
+      writeHeapSnapshot(msg.heapSnapshot);
+      process.send!({ heapSnapshotWritten: true });
+    }
     if (msg.stats === undefined) return;
     const loopDelay = { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
     const stats = { statsReply: msg.stats, ...ownStats(msg.collect), loopDelay, ...extra() };
@@ -204,13 +213,36 @@ async function runClient() {
     stamped[received] = stamp;
     received++;
   };
-  const requests: ReturnType<typeof request>[] = [];
-  const open = (cluster: number) =>
+  const requests: { destroy(): void }[] = [];
+  const sessions = new Map<number, ClientHttp2Session>();
+  let watching = 0;
+  /** Reads newline-delimited watch events off a stream and records each arrival. */
+  const consume = (cluster: number, body: NodeJS.ReadableStream) => {
+    let buffer = "";
+    body.setEncoding("utf8");
+    body.on("data", (text: string) => {
+      buffer += text;
+      let newline = buffer.indexOf("\n");
+      while (newline >= 0) {
+        const event = JSON.parse(buffer.slice(0, newline)) as { type: string; object: KubeObject };
+        buffer = buffer.slice(newline + 1);
+        newline = buffer.indexOf("\n");
+        if (event.type === "BOOKMARK") bookmarks++;
+        else
+          record(
+            cluster,
+            Number(event.object.metadata.resourceVersion),
+            Number(event.object.metadata.annotations?.[STAMP] ?? Number.NaN),
+          );
+      }
+    });
+  };
+  const watchPath = (cluster: number) =>
+    `/k8s/${setup.clusterIds[cluster]!}/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=${setup.fromRv[cluster]}&timeoutSeconds=3600`;
+  const openH1 = (cluster: number) =>
     new Promise<void>((resolve, reject) => {
-      const id = setup.clusterIds[cluster]!;
-      const path = `/k8s/${id}/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&resourceVersion=${setup.fromRv[cluster]}&timeoutSeconds=3600`;
       const req = request(
-        `${setup.base}${path}`,
+        `${setup.base}${watchPath(cluster)}`,
         { agent, ca: setup.ca, headers: { authorization: `Bearer ${setup.token}` } },
         (res) => {
           if (res.statusCode !== 200) {
@@ -218,24 +250,8 @@ async function runClient() {
             res.resume();
             return reject(new Error(`watch: ${res.statusCode}`));
           }
-          let buffer = "";
-          res.setEncoding("utf8");
-          res.on("data", (text: string) => {
-            buffer += text;
-            let newline = buffer.indexOf("\n");
-            while (newline >= 0) {
-              const event = JSON.parse(buffer.slice(0, newline)) as { type: string; object: KubeObject };
-              buffer = buffer.slice(newline + 1);
-              newline = buffer.indexOf("\n");
-              if (event.type === "BOOKMARK") bookmarks++;
-              else
-                record(
-                  cluster,
-                  Number(event.object.metadata.resourceVersion),
-                  Number(event.object.metadata.annotations?.[STAMP] ?? Number.NaN),
-                );
-            }
-          });
+          consume(cluster, res);
+          watching++;
           resolve();
         },
       );
@@ -246,6 +262,35 @@ async function runClient() {
       req.end();
       requests.push(req);
     });
+  const openH2 = (cluster: number) =>
+    new Promise<void>((resolve, reject) => {
+      let session = sessions.get(cluster);
+      if (!session) {
+        session = connect(setup.base, { ca: setup.ca });
+        session.on("error", () => failures++);
+        sessions.set(cluster, session);
+        requests.push(session);
+      }
+      const stream: ClientHttp2Stream = session.request({
+        ":path": watchPath(cluster),
+        authorization: `Bearer ${setup.token}`,
+      });
+      stream.on("response", (headers) => {
+        if (headers[":status"] !== 200) {
+          failures++;
+          stream.resume();
+          return reject(new Error(`watch: ${headers[":status"]}`));
+        }
+        consume(cluster, stream);
+        watching++;
+        resolve();
+      });
+      stream.on("error", (err) => {
+        failures++;
+        reject(err);
+      });
+    });
+  const open = TRANSPORT === "h2" ? openH2 : openH1;
   const openAll = async (clusters: number[]) => {
     let next = 0;
     await Promise.all(
@@ -256,15 +301,17 @@ async function runClient() {
       }),
     );
   };
-  serveStats(() => ({ received, bookmarks, failures, sockets: requests.length }));
+  serveStats(() => ({ received, bookmarks, failures, watching, connections: requests.length }));
   process.on("message", async (msg: { open?: number[]; closeAll?: boolean; report?: Float64Array[] }) => {
     if (msg.open) {
       const started = now();
       await openAll(msg.open).catch((err: unknown) => console.error("open failed:", err));
-      process.send!({ opened: true, count: requests.length, ms: now() - started });
+      process.send!({ opened: true, count: watching, ms: now() - started });
     }
     if (msg.closeAll) {
       for (const r of requests.splice(0)) r.destroy();
+      sessions.clear();
+      watching = 0;
       received = 0;
       process.send!({ closed: true });
     }
@@ -358,6 +405,11 @@ async function runBench() {
     console.log(`${watches} watches open in ${(opened.ms / 1000).toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 3000));
     const after = await server.stats(true);
+    if (process.env.BENCH_HEAP_SNAPSHOT) {
+      // For finding what a watch holds: open it in Chrome DevTools' Memory tab.
+      server.process.send({ heapSnapshot: process.env.BENCH_HEAP_SNAPSHOT });
+      await server.next("heapSnapshotWritten");
+    }
 
     // Idle: every watch open, nothing written; what the counter checks and bookmarks cost.
     const idleSeconds = 10;
@@ -369,7 +421,11 @@ async function runBench() {
       `${((b.cpuMs - a.cpuMs) / 10 / seconds).toFixed(0)}%`;
     const machine = (a: { busy: number; total: number }, b: { busy: number; total: number }) =>
       `${(((b.busy - a.busy) / (b.total - a.total)) * 100).toFixed(0)}% of all cores`;
-    console.log(`\nbench:watch — ${watches} watches on ${CLUSTERS} clusters, one API process`);
+    console.log(
+      `\nbench:watch — ${watches} watches on ${CLUSTERS} clusters, one API process, ${
+        TRANSPORT === "h2" ? "HTTP/2 (one connection per cluster)" : "HTTPS/1.1 (one connection per watch)"
+      }`,
+    );
     console.log(
       `memory per idle watch: RSS ${kib((after.rss - before.rss) / watches)}, heap ${kib(
         (after.heapUsed - before.heapUsed) / watches,

@@ -1,5 +1,6 @@
-import { createServer } from "node:https";
+import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { publicUrlOf } from "./config.ts";
@@ -8,13 +9,19 @@ import type { Runtime } from "./platform/runtime.ts";
 import { TenantClusterWatches } from "./tenant/cluster-watch.ts";
 import { loadServerTls } from "./tls/server-tls.ts";
 
+const CLOSE_GRACE_MS = 2000;
+
 export interface ApiServer {
   port: number;
   /** Stops accepting, lets in-flight requests finish, then resolves. */
   close(): Promise<void>;
 }
 
-/** Serves the app over HTTPS (kubectl sends bearer tokens only over TLS). */
+/**
+ * Serves the app over HTTPS (kubectl sends bearer tokens only over TLS), HTTP/2 when the client
+ * offers it: kubectl and client-go then multiplex every request and watch over one connection, so a
+ * watch costs a stream instead of a TLS socket. HTTP/1.1 clients are served on the same port.
+ */
 export async function startApiServer(runtime: Runtime): Promise<ApiServer> {
   const { config } = runtime;
   const tls = await loadServerTls(runtime.db.orm, config, publicUrlOf(config));
@@ -25,8 +32,18 @@ export async function startApiServer(runtime: Runtime): Promise<ApiServer> {
     fetch: app.fetch,
     port: config.port,
     hostname: config.host,
-    createServer,
-    serverOptions: { cert: tls.cert, key: tls.key },
+    createServer: createSecureServer,
+    serverOptions: { cert: tls.cert, key: tls.key, allowHTTP1: true },
+  }) as Http2SecureServer;
+  const sockets = new Set<TLSSocket>();
+  server.on("secureConnection", (socket: TLSSocket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  const sessions = new Set<ServerHttp2Session>();
+  server.on("session", (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
   });
   await new Promise<void>((resolve, reject) => {
     if (server.listening) resolve();
@@ -47,8 +64,14 @@ export async function startApiServer(runtime: Runtime): Promise<ApiServer> {
         watchHub.close();
         clusterWatches.close();
         server.close(() => resolve());
-        // Idle keep-alive connections would hold close() open; busy ones finish their request first.
-        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        // HTTP/2 sessions would hold close() open: a GOAWAY lets their in-flight streams finish and
+        // takes no new ones. Idle HTTP/1.1 keep-alive connections end when their socket times out.
+        for (const session of sessions) session.close();
+        // HTTP/1.1 keep-alive connections have no idle-close on an HTTP/2 server: give requests in
+        // flight a moment, then cut what is left.
+        setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, CLOSE_GRACE_MS).unref();
       }),
   };
 }

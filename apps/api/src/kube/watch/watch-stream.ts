@@ -1,9 +1,11 @@
 import { ApiError } from "../../errors.ts";
+import type { Clock } from "../../platform/clock.ts";
 import type { KubeObject } from "../object/types.ts";
 import { buildTable, type IncludeObject } from "../printers/index.ts";
 import type { ResourceDefinition } from "../registry/types.ts";
 import type { FieldSelector, LabelSelector } from "../selectors/index.ts";
 import { matchesFields, matchesLabels } from "../selectors/index.ts";
+import { fromStorageAs } from "../server/handlers/context.ts";
 import { failureStatus } from "../server/status.ts";
 import type { ObjectStore } from "../store/object-store.ts";
 import type { Change } from "../store/types.ts";
@@ -28,11 +30,10 @@ export interface WatchRequest {
   /** Set when the client asked for Table output (`kubectl get -w`). */
   table?: { apiVersion: "meta.k8s.io/v1" | "meta.k8s.io/v1beta1"; includeObject: IncludeObject };
   /**
-   * Stored form → the requested version. It must depend on `def` alone: watches of the same
-   * resource definition share one encoding of each change.
+   * Table rows' ages. The request holds nothing that refers to the HTTP request: a watch outlives
+   * its handler, and whatever it references stays in memory as long as the watch is open.
    */
-  convert(obj: KubeObject): KubeObject;
-  now(): Date;
+  clock: Clock;
 }
 
 /**
@@ -234,7 +235,7 @@ class WatchStream implements FeedListener, OutboxOwner {
     const { labelSelector, fieldSelector } = this.req;
     return (
       (!labelSelector || matchesLabels(labelSelector, obj.metadata.labels)) &&
-      (!fieldSelector || matchesFields(fieldSelector, this.req.convert(obj)))
+      (!fieldSelector || matchesFields(fieldSelector, fromStorageAs(this.req.def, obj)))
     );
   }
 
@@ -244,13 +245,13 @@ class WatchStream implements FeedListener, OutboxOwner {
       this.sendShared(type, change);
       return;
     }
-    const obj = req.convert(stored);
+    const obj = fromStorageAs(req.def, stored);
     if (!req.table) {
       this.send(type, obj);
       return;
     }
     const table = buildTable(req.def.group, req.def.resource, [obj], {
-      now: req.now(),
+      now: req.clock.now(),
       resourceVersion: obj.metadata.resourceVersion ?? "",
       includeObject: req.table.includeObject,
       apiVersion: req.table.apiVersion,
@@ -273,7 +274,7 @@ class WatchStream implements FeedListener, OutboxOwner {
       byType = {};
       byDef.set(this.req.def, byType);
     }
-    const encoded = byType[type] ?? encodeEvent(type, this.req.convert(change.object));
+    const encoded = byType[type] ?? encodeEvent(type, fromStorageAs(this.req.def, change.object));
     byType[type] = encoded;
     this.sendBytes(encoded);
   }

@@ -47,7 +47,11 @@ export function storageRef(req: KubeRequest, name: string, namespace = req.path.
 
 /** Stored form → the form of the requested version. */
 export function fromStorage(req: KubeRequest, obj: KubeObject): KubeObject {
-  const { def } = req;
+  return fromStorageAs(req.def, obj);
+}
+
+/** fromStorage for one resource definition, for holders that keep no request (watches). */
+export function fromStorageAs(def: ResourceDefinition, obj: KubeObject): KubeObject {
   const converted = def.conversion ? def.conversion.fromStorage(obj) : structuredClone(obj);
   converted.apiVersion = apiVersionOf(def.group, def.version);
   converted.kind = def.kind;

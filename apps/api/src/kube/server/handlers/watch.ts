@@ -2,7 +2,7 @@ import { ApiError } from "../../../errors.ts";
 import { parseFieldSelector, parseLabelSelector } from "../../selectors/index.ts";
 import { openWatch } from "../../watch/watch-stream.ts";
 import { includeObjectParam, tableVersion } from "../negotiation.ts";
-import { fromStorage, type KubeRequest, type KubeResponse } from "./context.ts";
+import type { KubeRequest, KubeResponse } from "./context.ts";
 
 /** Without timeoutSeconds a watch lasts this long (kube-apiserver picks 30–60 min). */
 const DEFAULT_TIMEOUT_SECONDS = 30 * 60;
@@ -34,8 +34,7 @@ export async function watchHandler(req: KubeRequest): Promise<KubeResponse> {
     allowBookmarks: query.get("allowWatchBookmarks") === "true",
     timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_SECONDS,
     ...(table ? { table: { apiVersion: table, includeObject: includeObjectParam(query) } } : {}),
-    convert: (obj) => fromStorage(req, obj),
-    now: () => req.runtime.clock.now(),
+    clock: req.runtime.clock,
   });
   return { status: 200, body: stream, headers: { "Cache-Control": "no-cache" } };
 }
