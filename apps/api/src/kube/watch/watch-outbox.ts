@@ -1,3 +1,15 @@
+/**
+ * The Node response of the HTTP request that opened the watch: what http.ServerResponse (HTTP/1.1)
+ * and http2.Http2ServerResponse have in common, as far as a watch uses it.
+ */
+export interface NodeResponse {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  flushHeaders?(): void;
+  write(chunk: Uint8Array): boolean;
+  end(): unknown;
+  on(event: "drain" | "close", listener: () => void): unknown;
+}
+
 /** How much a watch may have waiting for a client that reads slower than changes arrive. */
 export interface BacklogLimits {
   events: number;
@@ -10,22 +22,24 @@ export interface OutboxOwner {
 }
 
 /**
- * The outgoing side of one watch: a byte stream the HTTP server pulls from as fast as the client
- * reads. Events wait in a queue of our own rather than in the ReadableStream's, so that the queue
- * can be measured (events and bytes), handed over in one write when the client catches up, and
- * dropped at once when the client falls too far behind.
+ * The outgoing side of one watch. Its bytes go either straight into the Node response (the server:
+ * no web stream, request or reader kept per watch, which is most of an idle watch's memory) or into
+ * a ReadableStream the caller pulls from (in-process requests). Either way the consumer takes bytes
+ * as fast as the client reads. Events wait in a queue of our own rather than in the stream's, so
+ * that the queue can be measured (events and bytes), handed over in one write when the client
+ * catches up, and dropped at once when the client falls too far behind.
  *
  * Only live events count against the limits: the initial burst (a list or a replay from the change
  * log) is queued before the client can read anything, and may be as large as the list it replaces.
  */
 export class WatchOutbox {
-  readonly stream: ReadableStream<Uint8Array>;
-  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  private response: NodeResponse | undefined;
   private queue: Uint8Array[] = [];
   /** Live events (and their bytes) queued since the client last took what was waiting. */
   private backlogEvents = 0;
   private backlogBytes = 0;
-  /** The stream has a read outstanding and nothing to give it: the next event goes straight out. */
+  /** The consumer can take bytes now (a read is outstanding, or the socket has room). */
   private reading = false;
   private closing = false;
   private done = false;
@@ -33,10 +47,26 @@ export class WatchOutbox {
   constructor(
     private readonly limits: BacklogLimits,
     private readonly owner: OutboxOwner,
-  ) {
+  ) {}
+
+  /** Consumes the outbox as a web stream, for callers that have no Node response. */
+  toReadableStream(): ReadableStream<Uint8Array> {
     // The outbox is the stream's source itself (start, pull, cancel): no closures per watch.
     // Nothing is buffered inside the stream: pull() runs only when the server wants bytes.
-    this.stream = new ReadableStream<Uint8Array>(this, { highWaterMark: 0 });
+    return new ReadableStream<Uint8Array>(this, { highWaterMark: 0 });
+  }
+
+  /** Writes the response head and then every event straight into `response`, as the client reads. */
+  sendTo(response: NodeResponse, headers: Record<string, string>): void {
+    this.response = response;
+    response.writeHead(200, headers);
+    // A watch may stay quiet for minutes: the client learns it is open from the head, now.
+    response.flushHeaders?.();
+    response.on("drain", () => this.pull());
+    response.on("close", () => {
+      if (!this.done) this.cancel();
+    });
+    this.pull();
   }
 
   start(controller: ReadableStreamDefaultController<Uint8Array>): void {
@@ -56,8 +86,7 @@ export class WatchOutbox {
   push(bytes: Uint8Array, live: boolean): boolean {
     if (this.done || this.closing) return true;
     if (this.reading) {
-      this.reading = false;
-      this.controller.enqueue(bytes);
+      this.emit(bytes);
       return true;
     }
     if (live) {
@@ -80,32 +109,44 @@ export class WatchOutbox {
   close(): void {
     if (this.done || this.closing) return;
     this.closing = true;
+    // Before a consumer is attached, attaching it delivers what is queued and ends.
+    if (!this.controller && !this.response) return;
     if (this.queue.length === 0) this.end();
-    // A read already waiting will not pull again: hand it what is queued (and end) now.
-    else if (this.reading) {
-      this.reading = false;
-      this.pull();
-    }
+    // A consumer already waiting will not ask again: hand it what is queued (and end) now.
+    else if (this.reading) this.pull();
   }
 
+  /** The consumer wants bytes. */
   pull(): void {
     if (this.done) return;
     if (this.queue.length === 0) {
-      this.reading = true;
+      if (this.closing) this.end();
+      else this.reading = true;
       return;
     }
     const waiting = this.queue;
     this.queue = [];
     this.backlogEvents = 0;
     this.backlogBytes = 0;
-    this.controller.enqueue(waiting.length === 1 ? waiting[0]! : Buffer.concat(waiting));
+    this.emit(waiting.length === 1 ? waiting[0]! : Buffer.concat(waiting));
     if (this.closing) this.end();
+  }
+
+  private emit(bytes: Uint8Array): void {
+    if (this.response) {
+      // false: the socket's buffer is full; 'drain' asks again.
+      this.reading = this.response.write(bytes);
+    } else {
+      this.reading = false;
+      this.controller!.enqueue(bytes);
+    }
   }
 
   private end(): void {
     this.done = true;
     try {
-      this.controller.close();
+      if (this.response) this.response.end();
+      else this.controller?.close();
     } catch {
       // The client went away first.
     }

@@ -61,11 +61,7 @@ const encodedEvents = new WeakMap<
  * in order: it joins the cluster's feed first, buffers live events while it replays the change log
  * (or lists the current objects), then goes live, dropping what it already sent.
  */
-export async function openWatch(
-  hub: WatchHub,
-  store: ObjectStore,
-  req: WatchRequest,
-): Promise<ReadableStream<Uint8Array>> {
+export async function openWatch(hub: WatchHub, store: ObjectStore, req: WatchRequest): Promise<WatchOutbox> {
   const versions = await store.versions(req.clusterId);
   if (!versions) throw new ApiError("NotFound", "the server could not find the requested resource");
   const fromRv =
@@ -81,7 +77,7 @@ export async function openWatch(
     hub.detach(req.clusterId, watch);
     throw err;
   }
-  return watch.outbox.stream;
+  return watch.outbox;
 }
 
 const keyOf = (c: { namespace: string; name: string }) => `${c.namespace}/${c.name}`;

@@ -3,6 +3,7 @@ import type { KubeObject, ObjectRef } from "../../object/types.ts";
 import type { ResourceDefinition } from "../../registry/types.ts";
 import type { StoreTransaction } from "../../store/transaction.ts";
 import type { WatchHub } from "../../watch/watch-hub.ts";
+import type { NodeResponse } from "../../watch/watch-outbox.ts";
 import type { ResourcePath } from "../request-info.ts";
 
 /** One Kubernetes API request, resolved to its cluster and resource. */
@@ -19,6 +20,8 @@ export interface KubeRequest {
   now: Date;
   /** This process's watch fan-out (absent where watches are not served). */
   watchHub?: WatchHub;
+  /** The Node response, when served by the Node server: watches write to it directly. */
+  nodeResponse?: NodeResponse;
 }
 
 /** What a handler answers; the route adapter renders it. */
@@ -29,6 +32,8 @@ export interface KubeResponse {
   warnings?: string[];
   contentType?: string;
   headers?: Record<string, string>;
+  /** The handler wrote the response into `nodeResponse` itself (a watch stream). */
+  sent?: true;
 }
 
 export function apiVersionOf(group: string, version: string): string {

@@ -20,7 +20,7 @@ export async function watchHandler(req: KubeRequest): Promise<KubeResponse> {
     );
   }
   const table = tableVersion(req.accept);
-  const stream = await openWatch(req.watchHub, req.runtime.store, {
+  const outbox = await openWatch(req.watchHub, req.runtime.store, {
     clusterId: req.clusterId,
     def,
     ...(def.namespaced && req.path.namespace !== undefined ? { namespace: req.path.namespace } : {}),
@@ -36,5 +36,10 @@ export async function watchHandler(req: KubeRequest): Promise<KubeResponse> {
     ...(table ? { table: { apiVersion: table, includeObject: includeObjectParam(query) } } : {}),
     clock: req.runtime.clock,
   });
-  return { status: 200, body: stream, headers: { "Cache-Control": "no-cache" } };
+  const headers = { "Content-Type": "application/json", "Cache-Control": "no-cache" };
+  if (req.nodeResponse) {
+    outbox.sendTo(req.nodeResponse, headers);
+    return { status: 200, body: undefined, sent: true };
+  }
+  return { status: 200, body: outbox.toReadableStream(), headers };
 }
