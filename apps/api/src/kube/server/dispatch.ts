@@ -62,7 +62,7 @@ export async function dispatchResource(
   if (name === undefined) {
     if (method === "GET") {
       if (req.query.get("watch") === "true" || req.query.get("watch") === "1") return watchHandler(req);
-      return listHandler(req);
+      return listHandler(req, { storedJson: true });
     }
     if (method === "POST") return requireVerb(def.verbs, "create", () => createHandler(req));
     if (method === "DELETE") return requireVerb(def.verbs, "deletecollection", () => deleteCollection(req));

@@ -37,6 +37,11 @@ export function microTime(date: Date): string {
  * renewTime, a Node its current condition heartbeats; any other object is returned as it is.
  * `obj` must be the caller's own copy (it is changed in place).
  */
+/** Whether reads of this resource show computed heartbeats (Nodes and their Leases). */
+export function hasSimulatedHeartbeat(group: string, resource: string): boolean {
+  return (group === "coordination.k8s.io" && resource === "leases") || (group === "" && resource === "nodes");
+}
+
 export function withSimulatedHeartbeat(
   group: string,
   resource: string,

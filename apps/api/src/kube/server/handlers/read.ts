@@ -1,14 +1,17 @@
 import { ApiError } from "../../../errors.ts";
 import type { KubeObject } from "../../object/types.ts";
 import { buildTable } from "../../printers/index.ts";
+import type { ResourceDefinition } from "../../registry/types.ts";
 import {
   matchesFields,
   matchesLabels,
   parseFieldSelector,
   parseLabelSelector,
 } from "../../selectors/index.ts";
-import { withSimulatedHeartbeat } from "../../simulation/node-heartbeat.ts";
+import { hasSimulatedHeartbeat, withSimulatedHeartbeat } from "../../simulation/node-heartbeat.ts";
 import { objectNotFound } from "../../store/errors.ts";
+import { SecretCipher } from "../../store/secret-encryption.ts";
+import type { ListOptions } from "../../store/types.ts";
 import { includeObjectParam, tableVersion } from "../negotiation.ts";
 import {
   apiVersionOf,
@@ -67,8 +70,15 @@ function decodeContinue(token: string): ContinueToken {
   throw new ApiError("BadRequest", "continue key is not valid: illegal base64 data at input byte 0");
 }
 
-/** LIST of a collection: selectors, paging, JSON list or Table. */
-export async function listHandler(req: KubeRequest): Promise<KubeResponse> {
+/**
+ * LIST of a collection: selectors, paging, JSON list or Table. With `storedJson`, a plain list may
+ * answer with a body that is already JSON text (for HTTP responses); otherwise `body.items` are
+ * objects (for callers that use them).
+ */
+export async function listHandler(
+  req: KubeRequest,
+  options: { storedJson?: boolean } = {},
+): Promise<KubeResponse> {
   const { def, query } = req;
   const labelSel = query.get("labelSelector") ? parseLabelSelector(query.get("labelSelector")!) : undefined;
   const fieldSel = query.get("fieldSelector")
@@ -78,12 +88,17 @@ export async function listHandler(req: KubeRequest): Promise<KubeResponse> {
   const limit = Number.isFinite(limitParam) && limitParam > 0 ? Math.floor(limitParam) : undefined;
   const cont = query.get("continue") ? decodeContinue(query.get("continue")!) : undefined;
   if (!cont) await checkListVersion(req);
-  const listed = await req.runtime.store.list(req.clusterId, {
+  const listOptions = {
     group: def.storage.group,
     resource: def.storage.resource,
     ...(def.namespaced && req.path.namespace !== undefined ? { namespace: req.path.namespace } : {}),
     ...(cont ? { after: { namespace: cont.namespace, name: cont.name } } : {}),
-  });
+  };
+  const table = tableVersion(req.accept);
+  if (options.storedJson && !labelSel && !fieldSel && !table && servedAsStored(def)) {
+    return listAsStored(req, { ...listOptions, ...(limit ? { limit } : {}) }, cont?.rv);
+  }
+  const listed = await req.runtime.store.list(req.clusterId, listOptions);
   const matching: KubeObject[] = [];
   let more = false;
   for (const stored of listed.items) {
@@ -100,16 +115,13 @@ export async function listHandler(req: KubeRequest): Promise<KubeResponse> {
   const last = matching[matching.length - 1];
   const continueToken =
     more && last
-      ? Buffer.from(
-          JSON.stringify({
-            rv: listed.resourceVersion,
-            namespace: last.metadata.namespace ?? "",
-            name: last.metadata.name,
-          }),
-        ).toString("base64url")
+      ? encodeContinue({
+          rv: cont?.rv ?? listed.resourceVersion,
+          namespace: last.metadata.namespace ?? "",
+          name: last.metadata.name ?? "",
+        })
       : undefined;
   const resourceVersion = String(cont?.rv ?? listed.resourceVersion);
-  const table = tableVersion(req.accept);
   if (table) {
     return {
       status: 200,
@@ -131,6 +143,51 @@ export async function listHandler(req: KubeRequest): Promise<KubeResponse> {
       items: matching,
     },
   };
+}
+
+/**
+ * Whether what is stored is exactly what a read returns: the requested version is the storage
+ * version, nothing is converted, sealed (Secrets) or simulated at read time (Node heartbeats).
+ */
+function servedAsStored(def: ResourceDefinition): boolean {
+  const { group, version, resource, storage } = def;
+  return (
+    !def.conversion &&
+    storage.group === group &&
+    storage.version === version &&
+    storage.resource === resource &&
+    !SecretCipher.applies(group, resource) &&
+    !hasSimulatedHeartbeat(group, resource)
+  );
+}
+
+/**
+ * A plain JSON list of a resource served as stored: the stored JSON texts go out as they are,
+ * without a parse and a serialisation of every object.
+ */
+async function listAsStored(
+  req: KubeRequest,
+  options: ListOptions,
+  continuedFromRv: number | undefined,
+): Promise<KubeResponse> {
+  const { def } = req;
+  const apiVersion = apiVersionOf(def.group, def.version);
+  const listed = await req.runtime.store.listStoredJson(req.clusterId, options, {
+    apiVersion,
+    kind: def.kind,
+  });
+  // Every page of one list reports the version of its first page, as its continue token carries.
+  const rv = continuedFromRv ?? listed.resourceVersion;
+  const metadata = {
+    resourceVersion: String(rv),
+    ...(listed.last ? { continue: encodeContinue({ rv, ...listed.last }) } : {}),
+  };
+  const head = JSON.stringify({ kind: `${def.kind}List`, apiVersion, metadata });
+  return { status: 200, body: `${head.slice(0, -1)},"items":[${listed.items.join(",")}]}` };
+}
+
+function encodeContinue(token: ContinueToken): string {
+  return Buffer.from(JSON.stringify(token)).toString("base64url");
 }
 
 /** How long a list "not older than" a future version waits for the cluster to get there. */
