@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { tenants } from "./tenants.ts";
 
-export type ClusterPhase = "Provisioning" | "Ready" | "Failed" | "Deleting";
+/** Hibernated: a Ready cluster put to sleep (no jobs, timers or subscriptions); any API request wakes it. */
+export type ClusterPhase = "Provisioning" | "Ready" | "Hibernated" | "Failed" | "Deleting";
 
 export interface ClusterCondition {
   type: string;
@@ -32,6 +33,9 @@ export const clusters = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     readyAt: timestamp("ready_at", { withTimezone: true }),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
+    hibernatedAt: timestamp("hibernated_at", { withTimezone: true }),
+    /** The expiresAt that `cluster.expiring` was sent for: one warning per expiry, even across retries. */
+    expiryWarnedFor: timestamp("expiry_warned_for", { withTimezone: true }),
   },
   (t) => [
     // A deleting cluster gives its name back at once, so a CI job can recreate it straight away.

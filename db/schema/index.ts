@@ -5,3 +5,5 @@ export * from "./platform-events.ts";
 export * from "./settings.ts";
 export * from "./signing-keys.ts";
 export * from "./tenants.ts";
+export * from "./usage.ts";
+export * from "./webhooks.ts";

@@ -22,10 +22,20 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 // idle window starts once it has run, so that what is measured is a cluster nobody touches.
 const RESYNC_SECONDS = 20;
 const server = await startServerProcess(
-  { LOG_LEVEL: "warn", MAX_CLUSTERS_PER_TENANT: "100000", RESYNC_SECONDS: String(RESYNC_SECONDS) },
+  {
+    LOG_LEVEL: "warn",
+    MAX_CLUSTERS_PER_TENANT: "100000",
+    RESYNC_SECONDS: String(RESYNC_SECONDS),
+    // The 2,000-pod Deployment is past the default per-cluster quotas, and one token drives it all.
+    MAX_PODS_PER_CLUSTER: String(PODS),
+    MAX_OBJECTS_PER_CLUSTER: String(PODS + 1000),
+    RATE_LIMIT_RPS: "0",
+  },
   { script: "start:api" },
 );
-const workers = spawn("npm", ["run", "--silent", "start:workers"], {
+// BENCH_WORKERS_NODE_OPTIONS: node flags for the worker process alone (--cpu-prof, …).
+const workerFlags = (process.env.BENCH_WORKERS_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
+const workers = spawn(process.execPath, [...workerFlags, "--import", "tsx", "workers/src/main.ts"], {
   env: server.env,
   stdio: "ignore",
   detached: true,
@@ -278,6 +288,14 @@ try {
   if (CLUSTERS > 0) await manyIdleClusters(token);
 } finally {
   agent.destroy();
-  process.kill(-workers.pid!, "SIGKILL");
+  // A clean stop first (a --cpu-prof profile is written on exit), then whatever is left.
+  const exited = new Promise((r) => workers.once("exit", r));
+  workers.kill("SIGTERM");
+  await Promise.race([exited, sleep(10_000)]);
+  try {
+    process.kill(-workers.pid!, "SIGKILL");
+  } catch {
+    // Gone already.
+  }
   await server.cleanup();
 }

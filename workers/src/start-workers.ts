@@ -4,8 +4,9 @@ import { CONTROLLERS } from "./controllers/index.ts";
 import { type Closable, startClusterLifecycleWorker } from "./runtime/cluster-lifecycle-worker.ts";
 import type { ReconcileKey } from "./runtime/reconcile-key.ts";
 import { startReconcileWorker } from "./runtime/reconcile-worker.ts";
+import { startWebhookWorker } from "./webhooks/webhook-worker.ts";
 
-export const WORKER_ROLES = ["provisioning", "controllers", "all"] as const;
+export const WORKER_ROLES = ["provisioning", "controllers", "webhooks", "all"] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];
 
 export interface RunningWorkers {
@@ -22,6 +23,7 @@ export function startWorkers(
   const wants = (role: WorkerRole) => roles.includes("all") || roles.includes(role);
   const workers: Closable[] = [];
   if (wants("provisioning")) workers.push(startClusterLifecycleWorker(runtime));
+  if (wants("webhooks")) workers.push(startWebhookWorker(runtime));
   if (wants("controllers")) {
     const connection = createRedis(runtime.redisUrl, "worker");
     const reconcile = startReconcileWorker({

@@ -1,4 +1,12 @@
 import { z } from "zod";
+import { milliValue, parseQuantity } from "./kube/validation/quantity.ts";
+
+/** A non-negative Kubernetes quantity ("64", "1500m", "256Gi"). */
+const quantityEnv = (name: string) =>
+  z.string().refine((v) => {
+    const q = parseQuantity(v);
+    return q !== undefined && q.mantissa >= 0n;
+  }, `${name} must be a non-negative Kubernetes quantity such as "64", "1500m" or "256Gi"`);
 
 /**
  * Everything the processes read from the environment, parsed and checked once at boot.
@@ -27,8 +35,43 @@ const envSchema = z.object({
   PROVISION_CONCURRENCY: z.coerce.number().int().min(1).default(32),
   /** How long after a quiet cluster's first change its resync runs (controllers' safety net). */
   RESYNC_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** A cluster's lifetime when its creation names none; `ttlSeconds` may ask MIN…MAX. */
+  DEFAULT_CLUSTER_TTL_SECONDS: z.coerce.number().int().min(1).default(14_400),
+  MIN_CLUSTER_TTL_SECONDS: z.coerce.number().int().min(1).default(60),
+  MAX_CLUSTER_TTL_SECONDS: z.coerce.number().int().min(1).default(604_800),
+  /** How long before its expiry a cluster sends `cluster.expiring`. */
+  CLUSTER_EXPIRY_WARNING_SECONDS: z.coerce.number().int().min(0).default(900),
+  /** A cluster without API calls for this long hibernates; 0 turns idle hibernation off. */
+  IDLE_HIBERNATE_SECONDS: z.coerce.number().int().min(0).default(1800),
   /** base64 of 32 bytes: the AES-256-GCM key sealing Secret data at rest. */
   SECRETS_KEY: z.string().optional(),
+  /** Seconds between webhook attempts after each failure; the last one repeats. */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, "a comma-separated list of seconds, e.g. 1,5,30")
+    .default("1,5,30,120,600,1800,3600,10800"),
+  /** How long a delivery keeps being retried before it is marked failed. */
+  WEBHOOK_MAX_RETRY_SECONDS: z.coerce.number().positive().default(86_400),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(10),
+  /** Deliveries one worker process sends at once. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).default(32),
+  /** 1: webhooks may target loopback and private addresses (local development, tests). */
+  WEBHOOK_ALLOW_PRIVATE: z.enum(["0", "1", "false", "true"]).default("0"),
+  /** Per-cluster quota (Events are not counted as objects); a write beyond it is refused with 403. */
+  MAX_OBJECTS_PER_CLUSTER: z.coerce.number().int().min(0).default(5000),
+  MAX_PODS_PER_CLUSTER: z.coerce.number().int().min(0).default(1000),
+  /**
+   * Sum of the cluster's pods' CPU and memory requests, as Kubernetes quantities. Far above any
+   * sandbox's nodes: a learner's pod that asks for more than the nodes have must stay Pending with
+   * "Insufficient cpu", as on a real cluster, not be refused by a quota they never created.
+   */
+  MAX_CPU_PER_CLUSTER: quantityEnv("MAX_CPU_PER_CLUSTER").default("1000"),
+  MAX_MEMORY_PER_CLUSTER: quantityEnv("MAX_MEMORY_PER_CLUSTER").default("4Ti"),
+  /** Per-token request rate (a token bucket refilled at this rate, holding BURST); 0 turns limiting off. */
+  RATE_LIMIT_RPS: z.coerce.number().min(0).default(50),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
+  /** How often an API process moves its Kubernetes API request counts from Redis to PostgreSQL. */
+  USAGE_FLUSH_SECONDS: z.coerce.number().int().min(1).default(30),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -51,8 +94,30 @@ export interface Config {
   changeLogRetention: number;
   provisionConcurrency: number;
   resyncMs: number;
+  clusterTtl: { defaultSeconds: number; minSeconds: number; maxSeconds: number; warningSeconds: number };
+  /** 0: idle clusters never hibernate by themselves. */
+  idleHibernateMs: number;
   logLevel: Env["LOG_LEVEL"];
   secretsKey: string | undefined;
+  quota: ClusterQuotaLimits;
+  /** rps 0: no rate limiting. */
+  rateLimit: { rps: number; burst: number };
+  usageFlushMs: number;
+  webhooks: {
+    retryScheduleMs: number[];
+    maxRetryMs: number;
+    timeoutMs: number;
+    concurrency: number;
+    allowPrivate: boolean;
+  };
+}
+
+/** What one cluster may hold (see quotas/). */
+export interface ClusterQuotaLimits {
+  objects: number;
+  pods: number;
+  cpuMillis: number;
+  memoryBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -66,6 +131,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
     throw new ConfigError("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+  }
+  if (
+    e.MIN_CLUSTER_TTL_SECONDS > e.DEFAULT_CLUSTER_TTL_SECONDS ||
+    e.DEFAULT_CLUSTER_TTL_SECONDS > e.MAX_CLUSTER_TTL_SECONDS
+  ) {
+    throw new ConfigError(
+      "cluster TTLs must satisfy MIN_CLUSTER_TTL_SECONDS <= DEFAULT_CLUSTER_TTL_SECONDS <= MAX_CLUSTER_TTL_SECONDS",
+    );
   }
   return {
     port: e.PORT,
@@ -83,8 +156,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     changeLogRetention: e.CHANGE_LOG_RETENTION,
     provisionConcurrency: e.PROVISION_CONCURRENCY,
     resyncMs: e.RESYNC_SECONDS * 1000,
+    clusterTtl: {
+      defaultSeconds: e.DEFAULT_CLUSTER_TTL_SECONDS,
+      minSeconds: e.MIN_CLUSTER_TTL_SECONDS,
+      maxSeconds: e.MAX_CLUSTER_TTL_SECONDS,
+      warningSeconds: e.CLUSTER_EXPIRY_WARNING_SECONDS,
+    },
+    idleHibernateMs: e.IDLE_HIBERNATE_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     secretsKey: e.SECRETS_KEY || undefined,
+    quota: {
+      objects: e.MAX_OBJECTS_PER_CLUSTER,
+      pods: e.MAX_PODS_PER_CLUSTER,
+      cpuMillis: Number(milliValue(parseQuantity(e.MAX_CPU_PER_CLUSTER)!)),
+      memoryBytes: Math.ceil(Number(milliValue(parseQuantity(e.MAX_MEMORY_PER_CLUSTER)!)) / 1000),
+    },
+    rateLimit: { rps: e.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST },
+    usageFlushMs: e.USAGE_FLUSH_SECONDS * 1000,
+    webhooks: {
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE.split(",").map((s) => Number(s.trim()) * 1000),
+      maxRetryMs: e.WEBHOOK_MAX_RETRY_SECONDS * 1000,
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === "1" || e.WEBHOOK_ALLOW_PRIVATE === "true",
+    },
   };
 }
 

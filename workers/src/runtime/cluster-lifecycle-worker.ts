@@ -7,6 +7,9 @@ import {
 } from "../../../apps/api/src/platform/queues.ts";
 import { createRedis } from "../../../apps/api/src/platform/redis.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
+import { runExpiryCheck } from "../lifecycle/expiry.ts";
+import { forgetClusterLifecycle } from "../lifecycle/forget-cluster.ts";
+import { runIdleCheck } from "../lifecycle/idle-check.ts";
 import { provisionCluster, removeCluster } from "../provisioning/provision-cluster.ts";
 import { markProvisioningFailed } from "../provisioning/provisioning-failed.ts";
 
@@ -14,7 +17,10 @@ export interface Closable {
   close(): Promise<void>;
 }
 
-/** Runs cluster provisioning and removal jobs. Several workers may share the queue. */
+/**
+ * Runs cluster provisioning and removal jobs, and each cluster's delayed lifecycle jobs (expiry, idle
+ * check). Several workers may share the queue.
+ */
 export function startClusterLifecycleWorker(runtime: Runtime): Closable {
   const connection = createRedis(runtime.redisUrl, "worker");
   const worker = new Worker(
@@ -22,7 +28,11 @@ export function startClusterLifecycleWorker(runtime: Runtime): Closable {
     async (job: Job) => {
       const { name, data } = job as unknown as ClusterLifecycleJob;
       if (name === "provision") await provisionCluster(runtime, data.clusterId);
-      else if (name === "delete") await removeCluster(runtime, data.clusterId);
+      else if (name === "delete") {
+        await removeCluster(runtime, data.clusterId);
+        await forgetClusterLifecycle(runtime, data.clusterId);
+      } else if (name === "expiry") await runExpiryCheck(runtime, data.clusterId);
+      else if (name === "idle-check") await runIdleCheck(runtime, data.clusterId);
     },
     {
       connection,

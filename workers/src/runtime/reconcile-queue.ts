@@ -10,6 +10,19 @@ export const TIMER_QUEUE = "reconcile-timers";
 const TIMER_REF_GRACE_MS = 60_000;
 
 /**
+ * Records a timer in its cluster's set, unless the cluster's timers are suspended (hibernation).
+ * Atomic with suspendTimers' flag, so a timer armed while a cluster hibernates is either in the set
+ * the hibernation sweeps or refused here. Fired timers are pruned as the set is written.
+ * KEYS: suspended flag, timer set. ARGV: job id, due, prune-before, set lifetime (ms).
+ */
+const TRACK_TIMER = `
+if redis.call('exists', KEYS[1]) == 1 then return 0 end
+redis.call('zadd', KEYS[2], ARGV[2], ARGV[1])
+redis.call('zremrangebyscore', KEYS[2], '-inf', ARGV[3])
+if redis.call('pttl', KEYS[2]) < tonumber(ARGV[4]) then redis.call('pexpire', KEYS[2], ARGV[4]) end
+return 1`;
+
+/**
  * Workqueue semantics on BullMQ (client-go util/workqueue): a key waiting in the queue absorbs
  * further enqueues; a key being processed gets exactly one follow-up run after the current one
  * (BullMQ deduplication with keepLastIfActive), so no change is lost and no key runs twice at once.
@@ -47,7 +60,52 @@ export class ReconcileQueue {
     const due = Math.ceil((Date.now() + delayMs) / 10) * 10;
     const jobId = `${keyId(key)}@${due}`;
     await this.timers.add("timer", key, { jobId, delay: due - Date.now() });
-    await this.connection.set(this.timerRefKey(key), jobId, "PX", due - Date.now() + TIMER_REF_GRACE_MS);
+    // Recorded after the add, so a suspension between the two still finds the job to remove.
+    const keepMs = due - Date.now() + TIMER_REF_GRACE_MS;
+    const results = await this.connection
+      .pipeline()
+      .set(this.timerRefKey(key), jobId, "PX", keepMs)
+      .eval(
+        TRACK_TIMER,
+        2,
+        this.suspendedKey(key.clusterId),
+        this.clusterTimersKey(key.clusterId),
+        jobId,
+        due,
+        Date.now() - TIMER_REF_GRACE_MS,
+        keepMs,
+      )
+      .exec();
+    for (const [err] of results ?? []) if (err) throw err;
+    if (results?.[1]?.[1] === 0) {
+      // The cluster hibernated: its controllers re-arm their timers when it wakes.
+      await this.timers.remove(jobId).catch(() => 0);
+      await this.connection.del(this.timerRefKey(key));
+    }
+  }
+
+  /**
+   * Hibernation: removes every timer of the cluster and refuses new ones for `graceMs` (reconciles
+   * still in flight may ask for some). Its controllers re-arm what they need when resynced on wake.
+   * Returns how many timers were removed.
+   */
+  async suspendTimers(clusterId: string, graceMs: number): Promise<number> {
+    await this.connection.set(this.suspendedKey(clusterId), "1", "PX", graceMs);
+    const jobIds = await this.connection.zrange(this.clusterTimersKey(clusterId), 0, -1);
+    const removed = await Promise.all(
+      jobIds.map(async (jobId) => {
+        const count = await this.timers.remove(jobId).catch(() => 0);
+        await this.connection.del(`${this.prefix}:timer-of:${jobId.slice(0, jobId.lastIndexOf("@"))}`);
+        return count;
+      }),
+    );
+    await this.connection.del(this.clusterTimersKey(clusterId));
+    return removed.reduce((a, b) => a + b, 0);
+  }
+
+  /** Waking: the cluster's controllers may arm timers again. */
+  async resumeTimers(clusterId: string): Promise<void> {
+    await this.connection.del(this.suspendedKey(clusterId));
   }
 
   /**
@@ -68,6 +126,15 @@ export class ReconcileQueue {
 
   private timerRefKey(key: ReconcileKey): string {
     return `${this.prefix}:timer-of:${keyId(key)}`;
+  }
+
+  // Hash-tagged by cluster: TRACK_TIMER touches both keys, which Redis Cluster wants in one slot.
+  private suspendedKey(clusterId: string): string {
+    return `${this.prefix}:timers-suspended:{${clusterId}}`;
+  }
+
+  private clusterTimersKey(clusterId: string): string {
+    return `${this.prefix}:timers-of-cluster:{${clusterId}}`;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Db } from "../../../../db/client.ts";
-import { apiTokens } from "../../../../db/schema/index.ts";
+import { apiTokens, type ClusterPhase } from "../../../../db/schema/index.ts";
 import { unauthorized } from "../errors.ts";
 import { randomId } from "../platform/ids.ts";
 import type { SigningKeys } from "./signing-keys.ts";
@@ -72,12 +72,12 @@ export class TokenService {
 
   /**
    * authenticate(), and in the same query whether `clusterId` is a live cluster of the token's
-   * tenant: the Kubernetes API runs this on every request, so it costs one round trip.
+   * tenant, and its phase: the Kubernetes API runs this on every request, so it costs one round trip.
    */
   async authenticateFor(
     header: string | undefined,
     clusterId?: string,
-  ): Promise<{ principal: Principal; ownsCluster: boolean }> {
+  ): Promise<{ principal: Principal; ownsCluster: boolean; clusterPhase: ClusterPhase | null }> {
     const payload = await this.verifiedClaims(header);
     const [row] = await this.db.sql<
       {
@@ -85,20 +85,21 @@ export class TokenService {
         kind: Principal["kind"];
         cluster_id: string | null;
         expired: boolean;
-        owns: boolean;
+        cluster_phase: ClusterPhase | null;
       }[]
     >`
       select t.tenant_id, t.kind, t.cluster_id, coalesce(t.expires_at <= now(), false) as expired,
-             ${clusterId ?? null}::text is not null and exists (
-               select 1 from clusters c
+             (
+               select c.phase from clusters c
                where c.id = ${clusterId ?? null}::text and c.tenant_id = t.tenant_id and c.phase <> 'Deleting'
-             ) as owns
+             ) as cluster_phase
       from api_tokens t where t.id = ${payload.jti} and t.tenant_id = ${payload.sub}`;
     if (!row) throw unauthorized("token revoked");
     if (row.expired) throw unauthorized("token expired");
     return {
       principal: { tenantId: row.tenant_id, tokenId: payload.jti, kind: row.kind, clusterId: row.cluster_id },
-      ownsCluster: row.owns,
+      ownsCluster: row.cluster_phase !== null,
+      clusterPhase: row.cluster_phase,
     };
   }
 

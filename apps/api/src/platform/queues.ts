@@ -9,7 +9,11 @@ export const CLUSTER_LIFECYCLE_QUEUE = "cluster-lifecycle";
 /** Jobs that create and remove clusters. The job id is the cluster id: a retry never doubles work. */
 export type ClusterLifecycleJob =
   | { name: "provision"; data: { clusterId: string } }
-  | { name: "delete"; data: { clusterId: string } };
+  | { name: "delete"; data: { clusterId: string } }
+  /** Delayed, one per cluster: `cluster.expiring`, then the deletion once its expiresAt passed. */
+  | { name: "expiry"; data: { clusterId: string } }
+  /** Delayed, one per active cluster: hibernates it once it saw no API call for IDLE_HIBERNATE_SECONDS. */
+  | { name: "idle-check"; data: { clusterId: string } };
 
 export function createClusterLifecycleQueue(connection: Redis, redisPrefix: string): Queue {
   return new Queue(CLUSTER_LIFECYCLE_QUEUE, {

@@ -10,6 +10,13 @@ import type { Config } from "../config.ts";
 import { ObjectStore } from "../kube/store/object-store.ts";
 import { RedisChangePublisher } from "../kube/store/publish.ts";
 import { SecretCipher } from "../kube/store/secret-encryption.ts";
+import { ClusterUsageHook } from "../quotas/cluster-usage-hook.ts";
+import { RequestLimiter } from "../ratelimit/request-limiter.ts";
+import { ApiRequestCounts } from "../usage/api-request-counts.ts";
+import { kickWebhookDispatch } from "../webhooks/dispatch.ts";
+import { WebhookEventHook } from "../webhooks/event-hook.ts";
+import { createWebhookQueue } from "../webhooks/queue.ts";
+import { SecretBox } from "../webhooks/secret-box.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createClusterLifecycleQueue } from "./queues.ts";
@@ -34,6 +41,12 @@ export interface Runtime {
   clusterQueue: Queue;
   /** Reconcile keys for the controllers; every commit enqueues the keys of the controllers that care. */
   reconcileQueue: ReconcileQueue;
+  /** Webhook dispatch and delivery jobs (apps/api/src/webhooks/queue.ts). */
+  webhookQueue: Queue;
+  /** Seals webhook signing secrets at rest under SECRETS_KEY. */
+  webhookSecrets: SecretBox;
+  /** Per-token rate limits and per-cluster Kubernetes API request counts (ratelimit/, usage/). */
+  requestLimiter: RequestLimiter;
   close(): Promise<void>;
 }
 
@@ -57,7 +70,8 @@ export async function openRuntime(
   const redis = createRedis(urls.redisUrl, "producer");
   // A producer connection fails fast while Redis is down; wait for the first connection before use.
   if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
-  const secretCipher = new SecretCipher(await loadSecretsKey(config, log));
+  const secretsKey = await loadSecretsKey(config, log);
+  const secretCipher = new SecretCipher(secretsKey);
   const store = new ObjectStore(db, { retention: config.changeLogRetention, log, secretCipher });
   store.addSink(new RedisChangePublisher(redis, config.redisPrefix));
   const keys = new SigningKeys(db.orm, config.signingKeyMaxAgeDays);
@@ -66,7 +80,29 @@ export async function openRuntime(
   const clusterQueue = createClusterLifecycleQueue(redis, config.redisPrefix);
   const reconcileQueue = new ReconcileQueue(redis, config.redisPrefix);
   store.addSink(new ReconcileSink(reconcileQueue, CONTROLLERS));
-  return {
+  const webhookQueue = createWebhookQueue(redis, config.redisPrefix);
+  const webhookEvents = new WebhookEventHook(() => kickWebhookDispatch({ webhookQueue, log }));
+  store.addCommitHook(webhookEvents);
+  store.addSink(webhookEvents);
+  // Quota counters and the pod usage ledger, kept in every write transaction. The hook reads the
+  // runtime's clock at each write: tests move runtime.clock.
+  let runtime: Runtime | undefined;
+  store.addCommitHook(new ClusterUsageHook(config.quota, () => (runtime?.clock ?? systemClock).now()));
+  const requestLimiter = new RequestLimiter({
+    redis,
+    redisPrefix: config.redisPrefix,
+    rateLimit: config.rateLimit,
+    counts: new ApiRequestCounts({
+      redis,
+      db,
+      redisPrefix: config.redisPrefix,
+      flushMs: config.usageFlushMs,
+      log,
+    }),
+    log,
+    now: () => (runtime?.clock ?? systemClock).now(),
+  });
+  runtime = {
     config,
     log,
     clock: systemClock,
@@ -78,11 +114,17 @@ export async function openRuntime(
     tokens,
     clusterQueue,
     reconcileQueue,
+    webhookQueue,
+    webhookSecrets: new SecretBox(secretsKey),
+    requestLimiter,
     async close() {
+      await requestLimiter.counts.close();
       await clusterQueue.close();
       await reconcileQueue.close();
+      await webhookQueue.close();
       redis.disconnect();
       await db.close();
     },
   };
+  return runtime;
 }

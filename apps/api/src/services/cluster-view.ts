@@ -11,6 +11,7 @@ export interface ClusterRow {
   createdAt: Date;
   readyAt: Date | null;
   expiresAt: Date | null;
+  hibernatedAt?: Date | null;
 }
 
 /** The REST shape of a cluster, the same in every /v1 answer. */
@@ -24,6 +25,8 @@ export interface ClusterView {
   createdAt: string;
   readyAt: string | null;
   expiresAt: string | null;
+  /** Set while the cluster is Hibernated: since when. */
+  hibernatedAt: string | null;
 }
 
 export function clusterView(runtime: Runtime, row: ClusterRow): ClusterView {
@@ -37,6 +40,7 @@ export function clusterView(runtime: Runtime, row: ClusterRow): ClusterView {
     createdAt: row.createdAt.toISOString(),
     readyAt: row.readyAt?.toISOString() ?? null,
     expiresAt: row.expiresAt?.toISOString() ?? null,
+    hibernatedAt: row.hibernatedAt?.toISOString() ?? null,
   };
 }
 

@@ -1,9 +1,19 @@
-import { and, desc, eq, ne, sql } from "drizzle-orm";
-import { apiTokens, type ClusterSpec, clusters, tenants } from "../../../../db/schema/index.ts";
+import { and, desc, eq, isNull, lte, ne, sql } from "drizzle-orm";
+import {
+  apiTokens,
+  type ClusterSpec,
+  clusters,
+  tenants,
+  usageClusters,
+} from "../../../../db/schema/index.ts";
 import { ApiError, notFoundError } from "../errors.ts";
 import { randomId } from "../platform/ids.ts";
 import { enqueueClusterJob } from "../platform/queues.ts";
+import type { Runtime } from "../platform/runtime.ts";
+import { kickWebhookDispatch } from "../webhooks/dispatch.ts";
+import { clusterEvent, platformEventFrom, recordPlatformEventOrm } from "../webhooks/platform-events.ts";
 import { announceClusterChange } from "./cluster-events.ts";
+import { armClusterLifecycle, clusterTtlSeconds } from "./cluster-ttl.ts";
 import { type ClusterRow, type ClusterView, clusterView } from "./cluster-view.ts";
 import type { TenantContext } from "./context.ts";
 
@@ -35,8 +45,13 @@ export async function createCluster(ctx: TenantContext, input: CreateClusterInpu
     },
   ];
   const spec: ClusterSpec = { nodes: input.nodes, speed: input.speed };
-  const expiresAt = input.ttlSeconds ? new Date(now.getTime() + input.ttlSeconds * 1000) : null;
+  const expiresAt = new Date(now.getTime() + clusterTtlSeconds(runtime.config, input.ttlSeconds) * 1000);
   const sql = runtime.db.sql;
+  const provisioningEvent = clusterEvent(
+    "cluster.provisioning",
+    { tenantId: principal.tenantId, id, name: input.name },
+    { phase: "Provisioning", reason: "Provisioning", message: "the cluster is being created" },
+  );
   let rows: { id: string }[];
   try {
     rows = await sql`
@@ -47,11 +62,16 @@ export async function createCluster(ctx: TenantContext, input: CreateClusterInpu
       ), created as (
         insert into clusters (id, tenant_id, name, phase, conditions, spec, created_at, expires_at)
         select ${id}, slot.id, ${input.name}, 'Provisioning', ${JSON.stringify(conditions)}, ${JSON.stringify(spec)},
-               ${now.toISOString()}, ${expiresAt?.toISOString() ?? null}
+               ${now.toISOString()}, ${expiresAt.toISOString()}
         from slot
         returning id
       ), counter as (
         insert into cluster_versions (cluster_id) select id from created
+      ), ledger as (
+        insert into usage_clusters (cluster_id, tenant_id, name, created_at)
+        select id, ${principal.tenantId}, ${input.name}, ${now.toISOString()} from created
+      ), event as (
+        ${platformEventFrom(sql, "created", provisioningEvent, now)}
       )
       select id from created`;
   } catch (err) {
@@ -74,6 +94,8 @@ export async function createCluster(ctx: TenantContext, input: CreateClusterInpu
     );
   }
   await enqueueClusterJob(runtime.clusterQueue, { name: "provision", data: { clusterId: id } });
+  await kickWebhookDispatch(runtime);
+  await armClusterLifecycle(runtime, id, expiresAt);
   await announceClusterChange(runtime, principal.tenantId);
   return clusterView(runtime, {
     id,
@@ -117,7 +139,21 @@ export async function getCluster(ctx: TenantContext, id: string): Promise<Cluste
  * tokens 401 from the next request on); a job then removes every row it had.
  */
 export async function deleteCluster(ctx: TenantContext, id: string): Promise<ClusterView> {
-  const { runtime } = ctx;
+  const row = await markClusterDeleting(ctx.runtime, id, { tenantId: ctx.principal.tenantId });
+  if (!row) throw notFoundError(`cluster "${id}" not found`);
+  return clusterView(ctx.runtime, row);
+}
+
+/**
+ * deleteCluster without a tenant: the TTL expiry deletes through here. `expiredBy` deletes only a
+ * cluster whose expiresAt is at or before it, so an extension committed meanwhile wins. Returns
+ * undefined when no live cluster matched.
+ */
+export async function markClusterDeleting(
+  runtime: Runtime,
+  id: string,
+  only: { tenantId?: string; expiredBy?: Date } = {},
+): Promise<ClusterRow | undefined> {
   const row = await runtime.db.orm.transaction(async (tx) => {
     const [updated] = await tx
       .update(clusters)
@@ -125,20 +161,42 @@ export async function deleteCluster(ctx: TenantContext, id: string): Promise<Clu
       .where(
         and(
           eq(clusters.id, id),
-          eq(clusters.tenantId, ctx.principal.tenantId),
+          only.tenantId === undefined ? undefined : eq(clusters.tenantId, only.tenantId),
+          only.expiredBy === undefined ? undefined : lte(clusters.expiresAt, only.expiredBy),
           ne(clusters.phase, "Deleting"),
         ),
       )
       .returning();
-    if (!updated) throw notFoundError(`cluster "${id}" not found`);
+    if (!updated) return undefined;
+    await recordPlatformEventOrm(
+      tx,
+      clusterEvent(
+        "cluster.deleted",
+        { tenantId: updated.tenantId, id, name: updated.name },
+        {
+          phase: "Deleting",
+          ...(only.expiredBy
+            ? { reason: "Expired", message: "the cluster reached its expiry time" }
+            : { reason: "Deleted", message: "the cluster was deleted" }),
+        },
+      ),
+      runtime.clock.now(),
+    );
     await tx.delete(apiTokens).where(eq(apiTokens.clusterId, id));
+    // The usage ledger outlives the cluster's rows: its lifetime ends now.
+    await tx
+      .update(usageClusters)
+      .set({ deletedAt: runtime.clock.now() })
+      .where(and(eq(usageClusters.clusterId, id), isNull(usageClusters.deletedAt)));
     await tx
       .update(tenants)
       .set({ clusterCount: sql`${tenants.clusterCount} - 1` })
-      .where(eq(tenants.id, ctx.principal.tenantId));
+      .where(eq(tenants.id, updated.tenantId));
     return updated;
   });
+  if (!row) return undefined;
   await enqueueClusterJob(runtime.clusterQueue, { name: "delete", data: { clusterId: id } });
-  await announceClusterChange(runtime, ctx.principal.tenantId);
-  return clusterView(runtime, row);
+  await kickWebhookDispatch(runtime);
+  await announceClusterChange(runtime, row.tenantId);
+  return row;
 }

@@ -2,15 +2,20 @@ import { Hono } from "hono";
 import type { Principal } from "../auth/tokens.ts";
 import { forbidden } from "../errors.ts";
 import type { Runtime } from "../platform/runtime.ts";
+import { getClusterQuota } from "../quotas/cluster-quota.ts";
+import { tenantRateLimit } from "../ratelimit/middleware.ts";
 import { createCluster, deleteCluster, getCluster, listClusters } from "../services/clusters.ts";
 import type { TenantContext } from "../services/context.ts";
 import { getKubeconfig } from "../services/kubeconfig.ts";
 import { failNode, recoverNode } from "../services/node-failures.ts";
 import { signup } from "../services/signup.ts";
 import { createToken, listTokens, revokeToken } from "../services/tokens.ts";
+import { usageReport } from "../usage/usage-report.ts";
 import type { TenantClusterWatches } from "./cluster-watch.ts";
+import { clusterActivity, lifecycleRoutes, wakeBeforeClusterWrite } from "./lifecycle-routes.ts";
 import { parseJsonBody } from "./request.ts";
 import { createClusterBody, createTokenBody, signupBody } from "./schemas.ts";
+import { webhookRoutes } from "./webhook-routes.ts";
 
 type Env = { Variables: { principal: Principal } };
 
@@ -36,6 +41,7 @@ export function tenantRoutes(
     c.set("principal", principal);
     await next();
   });
+  app.use("*", tenantRateLimit(runtime));
 
   app.post("/tokens", async (c) => {
     const body = await parseJsonBody(c, createTokenBody);
@@ -46,6 +52,12 @@ export function tenantRoutes(
     await revokeToken(ctx(c.get("principal")), c.req.param("id"));
     return c.body(null, 204);
   });
+  app.route("/webhooks", webhookRoutes(runtime));
+
+  app.use("/clusters/:id", clusterActivity(runtime));
+  app.use("/clusters/:id/*", clusterActivity(runtime));
+  app.use("/clusters/:id/nodes/*", wakeBeforeClusterWrite(runtime));
+  app.route("/", lifecycleRoutes(runtime));
 
   app.post("/clusters", async (c) => {
     const body = await parseJsonBody(c, createClusterBody);
@@ -64,6 +76,12 @@ export function tenantRoutes(
     return c.json({ items: await listClusters(ctx(c.get("principal"))) });
   });
   app.get("/clusters/:id", async (c) => c.json(await getCluster(ctx(c.get("principal")), c.req.param("id"))));
+  app.get("/clusters/:id/quota", async (c) =>
+    c.json(await getClusterQuota(ctx(c.get("principal")), c.req.param("id"))),
+  );
+  app.get("/usage", async (c) =>
+    c.json(await usageReport(ctx(c.get("principal")), { from: c.req.query("from"), to: c.req.query("to") })),
+  );
   app.delete("/clusters/:id", async (c) =>
     c.json(await deleteCluster(ctx(c.get("principal")), c.req.param("id")), 202),
   );

@@ -40,12 +40,12 @@ export const createClusterBody = z.strictObject({
     })
     .default({ count: 3, cpu: "4", memory: "8Gi" }),
   speed: z.enum(["realistic", "instant"]).default("realistic"),
-  ttlSeconds: z
-    .number()
-    .int()
-    .min(60)
-    .max(30 * 86_400)
-    .optional(),
+  // Its range comes from the configuration (MIN/MAX_CLUSTER_TTL_SECONDS), checked by the service.
+  ttlSeconds: z.number().optional(),
+});
+
+export const patchClusterBody = z.strictObject({
+  ttlSeconds: z.number(),
 });
 
 export type CreateClusterBody = z.infer<typeof createClusterBody>;

@@ -1,4 +1,6 @@
 import type postgres from "postgres";
+import type { Database } from "../../../../db/client.ts";
+import { platformEvents } from "../../../../db/schema/platform-events.ts";
 import { randomId } from "../platform/ids.ts";
 
 /** Every event a webhook can subscribe to. */
@@ -45,4 +47,89 @@ export async function recordPlatformEvent(sql: SqlRunner, event: PlatformEvent, 
     values (${id}, ${event.tenantId}, ${event.clusterId}, ${event.type}, ${event.subject},
             ${JSON.stringify(event.data)}, ${at.toISOString()})`;
   return id;
+}
+
+/** The subject of a cluster's own events: they keep their order per cluster. */
+export const clusterSubject = (clusterId: string) => `cluster/${clusterId}`;
+
+/**
+ * A `cluster.*` event with the payload every cluster event carries: the cluster id, the cluster as
+ * an object reference, and its phase with the reason and message of the change.
+ */
+export function clusterEvent(
+  type: Extract<PlatformEventType, `cluster.${string}`>,
+  cluster: { tenantId: string; id: string; name: string },
+  status: { phase: string; reason: string; message: string },
+): PlatformEvent {
+  return {
+    type,
+    tenantId: cluster.tenantId,
+    clusterId: cluster.id,
+    subject: clusterSubject(cluster.id),
+    data: {
+      clusterId: cluster.id,
+      object: { apiVersion: "sandcastle.io/v1", kind: "Cluster", name: cluster.name, uid: cluster.id },
+      ...status,
+    },
+  };
+}
+
+/**
+ * recordPlatformEvent as a data-modifying CTE of a larger statement: inserts the event only when the
+ * CTE named `source` produced a row, so it commits with that row or not at all.
+ */
+export function platformEventFrom(
+  sql: SqlRunner,
+  source: string,
+  event: PlatformEvent,
+  at: Date,
+): postgres.PendingQuery<postgres.Row[]> {
+  const id = `msg_${randomId(24)}`;
+  return sql`
+    insert into platform_events (id, tenant_id, cluster_id, type, subject, data, occurred_at)
+    select ${id}, ${event.tenantId}, ${event.clusterId}, ${event.type}, ${event.subject},
+           ${JSON.stringify(event.data)}, ${at.toISOString()}
+    from ${sql(source)} limit 1`;
+}
+
+/** recordPlatformEvent inside a drizzle transaction. */
+export async function recordPlatformEventOrm(
+  tx: { insert: Database["insert"] },
+  event: PlatformEvent,
+  at: Date,
+): Promise<string> {
+  const id = `msg_${randomId(24)}`;
+  await tx.insert(platformEvents).values({
+    id,
+    tenantId: event.tenantId,
+    clusterId: event.clusterId,
+    type: event.type,
+    subject: event.subject,
+    data: event.data,
+    occurredAt: at,
+  });
+  return id;
+}
+
+/**
+ * Records events a Kubernetes write caused, in its transaction. The tenant comes from the cluster
+ * row in the same statement, and the time from the database clock at insert: writes to one cluster
+ * are serialized by its counter lock, so their events' times follow commit order.
+ */
+export async function recordClusterObjectEvents(
+  sql: SqlRunner,
+  clusterId: string,
+  events: readonly { type: PlatformEventType; subject: string; data: Record<string, unknown> }[],
+): Promise<void> {
+  const rows = events.map((e) => ({
+    id: `msg_${randomId(24)}`,
+    type: e.type,
+    subject: e.subject,
+    data: e.data,
+  }));
+  await sql`
+    insert into platform_events (id, tenant_id, cluster_id, type, subject, data, occurred_at)
+    select e.id, c.tenant_id, c.id, e.type, e.subject, e.data, clock_timestamp()
+    from clusters c, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as e(id text, type text, subject text, data jsonb)
+    where c.id = ${clusterId}`;
 }

@@ -96,14 +96,40 @@ async function createBatch(
   const created: KubeObject[] = [];
   while (created.length < size) {
     const want = Math.min(WRITES_PER_LOCK, size - created.length);
-    const section = await withClusterWriteLock(ctx.runtime, ctx.clusterId, REPLICASET_CONTROLLER, (locked) =>
-      createInLock(locked, rs, want),
-    );
+    const section = await createSection(ctx, rs, want);
     created.push(...section.pods);
     if (section.error) return { created, error: section.error };
     if (section.pods.length < want) break;
   }
   return { created };
+}
+
+/**
+ * One locked section of up to `want` creations. A commit hook (the cluster's quota) judges the
+ * section's writes together and refuses them all at commit; then the pods are retried one section
+ * each, so those that fit are created and the error names the first that does not, as upstream's
+ * per-request admission answers.
+ */
+async function createSection(
+  ctx: ManageContext,
+  rs: ReplicaSet,
+  want: number,
+): Promise<{ pods: KubeObject[]; error?: ApiError }> {
+  try {
+    return await withClusterWriteLock(ctx.runtime, ctx.clusterId, REPLICASET_CONTROLLER, (locked) =>
+      createInLock(locked, rs, want),
+    );
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    if (want === 1) return { pods: [], error: err };
+    const pods: KubeObject[] = [];
+    while (pods.length < want) {
+      const one = await createSection(ctx, rs, 1);
+      pods.push(...one.pods);
+      if (one.error || one.pods.length === 0) return one.error ? { pods, error: one.error } : { pods };
+    }
+    return { pods };
+  }
 }
 
 /** Inside the lock: up to `want` pods, never more than the ReplicaSet, read now, still lacks. */

@@ -21,8 +21,17 @@ const RESYNCED: readonly { group: string; resource: string }[] = [
   { group: "policy", resource: "poddisruptionbudgets" },
 ];
 
-const armedKey = (runtime: Runtime, clusterId: string) =>
+/** Set while a resync is due: the cluster's changes until then arm nothing more. */
+export const armedKey = (runtime: Runtime, clusterId: string) =>
   `${runtime.config.redisPrefix}resync-armed:{${clusterId}}`;
+
+/** The key that resyncs the cluster when reconciled (a woken cluster's controllers re-arm their timers). */
+export const resyncNowKey = (clusterId: string): ReconcileKey => ({
+  clusterId,
+  controller: NAME,
+  namespace: "",
+  name: "run",
+});
 
 /**
  * The cheap periodic resync of active clusters (ARCHITECTURE §4): a cluster's first change after a

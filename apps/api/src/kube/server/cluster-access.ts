@@ -1,3 +1,4 @@
+import type { ClusterPhase } from "../../../../../db/schema/index.ts";
 import type { Principal } from "../../auth/tokens.ts";
 import { ApiError } from "../../errors.ts";
 import type { Runtime } from "../../platform/runtime.ts";
@@ -6,6 +7,8 @@ export interface ClusterAccess {
   principal: Principal;
   clusterId: string;
   tenantId: string;
+  /** Read with the token, so the request path knows a hibernated cluster without another query. */
+  phase: ClusterPhase;
 }
 
 /**
@@ -17,13 +20,13 @@ export async function authorizeCluster(
   authorization: string | undefined,
   clusterId: string,
 ): Promise<ClusterAccess> {
-  const { principal, ownsCluster } = await runtime.tokens.authenticateFor(authorization, clusterId);
+  const { principal, clusterPhase } = await runtime.tokens.authenticateFor(authorization, clusterId);
   const scopedElsewhere = principal.kind === "cluster" && principal.clusterId !== clusterId;
-  if (scopedElsewhere || !ownsCluster) {
+  if (scopedElsewhere || !clusterPhase) {
     throw new ApiError(
       "NotFound",
       `the server could not find the requested resource (cluster "${clusterId}")`,
     );
   }
-  return { principal, clusterId, tenantId: principal.tenantId };
+  return { principal, clusterId, tenantId: principal.tenantId, phase: clusterPhase };
 }

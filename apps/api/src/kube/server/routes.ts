@@ -1,9 +1,13 @@
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { type Context, Hono } from "hono";
 import { ApiError } from "../../errors.ts";
 import type { Runtime } from "../../platform/runtime.ts";
+import { kubeRateLimit } from "../../ratelimit/middleware.ts";
+import { keepClusterAwake } from "../../services/hibernation.ts";
 import { openApiDocumentResponse, openApiIndexResponse } from "../openapi/responses.ts";
 import { openApiV2Response } from "../openapi/v2-responses.ts";
 import type { WatchHub } from "../watch/watch-hub.ts";
+import type { NodeResponse } from "../watch/watch-outbox.ts";
 import { authorizeCluster, type ClusterAccess } from "./cluster-access.ts";
 import {
   aggregatedContentType,
@@ -28,6 +32,14 @@ export function kubeRoutes(runtime: Runtime, watchHub?: WatchHub): Hono<Env> {
   const app = new Hono<Env>();
   app.use("/:clusterId/*", async (c, next) => {
     c.set("access", await authorizeCluster(runtime, c.req.header("authorization"), c.req.param("clusterId")));
+    await next();
+  });
+  app.use("/:clusterId/*", kubeRateLimit(runtime));
+  app.use("/:clusterId/*", async (c, next) => {
+    // A hibernated cluster wakes here, before the request is served (and only for a request the
+    // rate limit let through): kubectl never sees it asleep.
+    const access = c.get("access");
+    await keepClusterAwake(runtime, access.clusterId, access.phase);
     await next();
   });
   app.all("/:clusterId/*", async (c) => {
@@ -147,13 +159,21 @@ async function serve(
       },
       now: runtime.clock.now(),
       ...(watchHub ? { watchHub } : {}),
+      ...nodeResponseOf(c),
     },
     method,
     resourcePath,
   );
 }
 
+/** The Node response under @hono/node-server; absent for in-process app.request() calls. */
+function nodeResponseOf(c: Context<Env>): { nodeResponse?: NodeResponse } {
+  const outgoing = (c.env as { outgoing?: NodeResponse } | undefined)?.outgoing;
+  return outgoing ? { nodeResponse: outgoing } : {};
+}
+
 function render(res: KubeResponse): Response {
+  if (res.sent) return RESPONSE_ALREADY_SENT;
   const headers = new Headers(res.headers);
   for (const warning of res.warnings ?? []) headers.append("Warning", `299 - ${JSON.stringify(warning)}`);
   headers.set("Content-Type", res.contentType ?? "application/json");

@@ -1,0 +1,45 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { Principal } from "../auth/tokens.ts";
+import { ApiError } from "../errors.ts";
+import type { ClusterAccess } from "../kube/server/cluster-access.ts";
+import type { Runtime } from "../platform/runtime.ts";
+
+/**
+ * kube-apiserver's 429 (reason TooManyRequests, details.retryAfterSeconds, a Retry-After header):
+ * client-go, and so kubectl, wait that long and retry by themselves. /v1 renders it as
+ * `{"code": "rate_limited", …}`, with the same header.
+ */
+function refuse(c: Context, runtime: Runtime, retryAfterSeconds: number): never {
+  const { rps, burst } = runtime.config.rateLimit;
+  c.header("Retry-After", String(retryAfterSeconds));
+  throw new ApiError(
+    "TooManyRequests",
+    `Too many requests, please try again later: this token may make ${rps} requests per second (bursts of ${burst}); retry after ${retryAfterSeconds}s`,
+    { retryAfterSeconds },
+    "rate_limited",
+  );
+}
+
+/**
+ * Runs after authentication on /k8s/<id>: one admission per HTTP request (a watch counts once,
+ * when opened), keyed by the token's id, and counted as a request of that cluster.
+ */
+export function kubeRateLimit(runtime: Runtime): MiddlewareHandler<{ Variables: { access: ClusterAccess } }> {
+  return async (c, next) => {
+    const { principal, clusterId } = c.get("access");
+    const admission = await runtime.requestLimiter.admit(principal.tokenId, clusterId);
+    if (!admission.admitted) refuse(c, runtime, admission.retryAfterSeconds);
+    await next();
+  };
+}
+
+/** Runs after authentication on /v1, keyed by the token's id (signup, unauthenticated, is not limited). */
+export function tenantRateLimit(
+  runtime: Runtime,
+): MiddlewareHandler<{ Variables: { principal: Principal } }> {
+  return async (c, next) => {
+    const admission = await runtime.requestLimiter.admit(c.get("principal").tokenId);
+    if (!admission.admitted) refuse(c, runtime, admission.retryAfterSeconds);
+    await next();
+  };
+}
