@@ -6,10 +6,11 @@ import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixt
  * Plain JSON lists of resources kept as they are served go out as the stored JSON text; these check
  * that what a client gets is the same as object by object, and that the exceptions still apply.
  */
-describe("LIST answered from the stored JSON", () => {
+describe("GET and LIST answered from the stored JSON", () => {
   let t: TestRuntime;
   let token: string;
   let api: string;
+  let clusterId: string;
 
   before(async () => {
     t = await createTestRuntime({ workers: true, controllers: [] });
@@ -19,6 +20,7 @@ describe("LIST answered from the stored JSON", () => {
     ).body.id;
     await waitForPhase(t.app, token, id, "Ready");
     api = `/k8s/${id}`;
+    clusterId = id;
     for (const name of ["a", "b", "c", "d", "e"]) {
       const res = await call(t.app, "POST", `${api}/api/v1/namespaces/default/configmaps`, {
         token,
@@ -60,6 +62,39 @@ describe("LIST answered from the stored JSON", () => {
     }
   });
 
+  test("an object stored without its kind and apiVersion is listed with them", async () => {
+    const ref = { group: "", resource: "configmaps", namespace: "default", name: "bare" };
+    await t.runtime.store.transact(clusterId, (tx) =>
+      tx.create(ref, { metadata: { name: "bare" }, data: { k: "bare" } } as never),
+    );
+    const listed = await list("/api/v1/namespaces/default/configmaps");
+    const bare = listed.items.find((i: { metadata: { name: string } }) => i.metadata.name === "bare");
+    assert.equal(bare.kind, "ConfigMap");
+    assert.equal(bare.apiVersion, "v1");
+    assert.deepEqual(bare.data, { k: "bare" });
+    assert.deepEqual(await list("/api/v1/namespaces/default/configmaps/bare"), bare, "a GET labels it too");
+  });
+
+  test("a Table list shows an object's latest version (parsed objects are shared only while unchanged)", async () => {
+    const headers = { accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" };
+    const dataOf = async () => {
+      const table = (
+        await call(t.app, "GET", `${api}/api/v1/namespaces/default/configmaps`, { token, headers })
+      ).body;
+      const row = table.rows.find((r: { cells: unknown[] }) => r.cells[0] === "c");
+      return row.cells[1];
+    };
+    assert.equal(await dataOf(), 1);
+    assert.equal(await dataOf(), 1);
+    const patched = await call(t.app, "PATCH", `${api}/api/v1/namespaces/default/configmaps/c`, {
+      token,
+      rawBody: JSON.stringify({ data: { more: "yes" } }),
+      headers: { "content-type": "application/merge-patch+json" },
+    });
+    assert.equal(patched.status, 200);
+    assert.equal(await dataOf(), 2);
+  });
+
   test("pages with limit and continue, every page at the first page's version", async () => {
     const first = await list("/api/v1/namespaces/default/configmaps?limit=2");
     assert.equal(first.items.length, 2);
@@ -93,6 +128,7 @@ describe("LIST answered from the stored JSON", () => {
     const secret = listed.items.find((s: { metadata: { name: string } }) => s.metadata.name === "s");
     assert.deepEqual(secret.data, { password: "c2VjcmV0" });
     assert.equal(secret.kind, "Secret");
+    assert.deepEqual(await list("/api/v1/namespaces/default/secrets/s"), secret);
   });
 
   test("Nodes are listed with their simulated heartbeat of now, not the stored one", async () => {
@@ -102,7 +138,8 @@ describe("LIST answered from the stored JSON", () => {
     try {
       const listed = await list("/api/v1/nodes");
       assert.ok(listed.items.length > 0);
-      for (const node of listed.items) {
+      const single = await list(`/api/v1/nodes/${listed.items[0].metadata.name}`);
+      for (const node of [...listed.items, single]) {
         const ready = node.status.conditions.find((c: { type: string }) => c.type === "Ready");
         assert.ok(Date.parse(ready.lastHeartbeatTime) > later - 5 * 60_000 - 1000, ready.lastHeartbeatTime);
       }

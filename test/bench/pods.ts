@@ -131,7 +131,7 @@ async function scaleUp(token: string): Promise<void> {
     const [row] = await database.db.sql<{ total: string; running: string }[]>`
       select count(*)::text as total,
              count(*) filter (where body->'status'->>'phase' = 'Running'
-               and body->'status'->'conditions' @> '[{"type":"Ready","status":"True"}]')::text as running
+               and (body->'status'->'conditions')::jsonb @> '[{"type":"Ready","status":"True"}]')::text as running
       from objects where cluster_id = ${id} and api_group = '' and resource = 'pods'`;
     const running = Number(row?.running ?? 0);
     const elapsed = (performance.now() - started) / 1000;

@@ -93,7 +93,7 @@ export async function dispatchResource(
 
   switch (method) {
     case "GET":
-      return getHandler(req, name);
+      return getHandler(req, name, { storedJson: true });
     case "PUT":
       return requireVerb(def.verbs, "update", () => updateHandler(req, name));
     case "PATCH":

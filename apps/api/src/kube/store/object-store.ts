@@ -5,6 +5,7 @@ import { errorFields } from "../../platform/logger.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { clusterGone } from "./errors.ts";
 import { BodyCodec, SecretCipher } from "./secret-encryption.ts";
+import { SharedObjectCache } from "./shared-object-cache.ts";
 import { StoreTransaction } from "./transaction.ts";
 import type { Change, ChangeSink, CommitHook, ListOptions, ListResult, RawListResult } from "./types.ts";
 
@@ -17,17 +18,36 @@ export interface ObjectStoreOptions {
   log?: Logger;
 }
 
+interface ListPage<T> {
+  rows: { body: T; rv: number; namespace: string; name: string }[];
+  resourceVersion: number;
+  last?: { namespace: string; name: string };
+}
+
+/**
+ * A stored object's JSON with `typeMeta` as a read labels it. Stored objects begin with it (cheap to
+ * check); the odd one that does not is relabelled.
+ */
+function labelled(text: string, typeMeta: { apiVersion: string; kind: string }): string {
+  const prefix = `{"apiVersion":${JSON.stringify(typeMeta.apiVersion)},"kind":${JSON.stringify(typeMeta.kind)},`;
+  return text.startsWith(prefix) ? text : JSON.stringify({ ...JSON.parse(text), ...typeMeta });
+}
+
+/** What the shared object cache may hold, as JSON text, per process. */
+const SHARED_OBJECT_CACHE_BYTES = 64 * 1024 * 1024;
+
 /** Compaction runs when a write crosses a multiple of this many versions: cheap, and never a loop. */
 const COMPACT_EVERY = 500;
 
 /**
- * The versioned Kubernetes object store (ARCHITECTURE §2): objects as jsonb rows, a per-cluster
+ * The versioned Kubernetes object store (ARCHITECTURE §2): objects as json rows, a per-cluster
  * counter for resourceVersions in commit order, a change log, and after-commit sinks that publish
  * to watchers and enqueue reconciles. API handlers and controllers write through the same store.
  */
 export class ObjectStore {
   private readonly sinks: ChangeSink[] = [];
   private readonly hooks: CommitHook[] = [];
+  private readonly sharedObjects = new SharedObjectCache(SHARED_OBJECT_CACHE_BYTES);
   private readonly now: () => Date;
   private readonly codec: BodyCodec;
 
@@ -142,61 +162,92 @@ export class ObjectStore {
     return body ? this.codec.decode(ref.group, ref.resource, body) : undefined;
   }
 
+  /** get() without decoding, labelled with `typeMeta` (see listStoredJson). */
+  async getStoredJson(
+    clusterId: string,
+    ref: ObjectRef,
+    typeMeta: { apiVersion: string; kind: string },
+  ): Promise<string | undefined> {
+    this.assertInTheClear(ref.group, ref.resource);
+    const rows = await this.db.sql<{ body: string }[]>`
+      select body::text as body from objects
+      where cluster_id = ${clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
+        and namespace = ${ref.namespace} and name = ${ref.name}`;
+    const body = rows[0]?.body;
+    return body === undefined ? undefined : labelled(body, typeMeta);
+  }
+
   /** Lists objects and the cluster's version in one snapshot: "list at X, then watch from X" is exact. */
   async list(clusterId: string, options: ListOptions): Promise<ListResult> {
     const { group, resource } = options;
-    const page = await this.listPage<KubeObject>(clusterId, options, (sql) => sql`body`);
-    return { ...page, items: page.items.map((body) => this.codec.decode(group, resource, body)) };
+    const { rows, ...page } = await this.listPage<KubeObject>(clusterId, options, (sql) => sql`body`);
+    return { ...page, items: rows.map((row) => this.codec.decode(group, resource, row.body)) };
+  }
+
+  /**
+   * list() for readers that do not change what they get (Table rows): unchanged objects are parsed
+   * once and shared from a cache. Only for resources stored in the clear.
+   */
+  async listShared(clusterId: string, options: ListOptions): Promise<ListResult> {
+    const { group, resource } = options;
+    this.assertInTheClear(group, resource);
+    const { rows, ...page } = await this.listPage<string>(clusterId, options, (sql) => sql`body::text`);
+    const prefix = `${clusterId}/${group}/${resource}/`;
+    return {
+      ...page,
+      items: rows.map((row) =>
+        this.sharedObjects.parse(`${prefix}${row.namespace}/${row.name}`, row.rv, row.body),
+      ),
+    };
   }
 
   /**
    * list() without decoding: each item is the stored JSON text as Postgres gives it. For a list
    * answered as stored, parsing and re-serialising every object was most of a large list's cost.
-   * Only for resources stored in the clear (not sealed Secrets). `typeMeta` is set on every item
-   * (by Postgres), as a read labels what it returns.
+   * Only for resources stored in the clear (not sealed Secrets). Every item carries `typeMeta`, as
+   * a read labels what it returns.
    */
   async listStoredJson(
     clusterId: string,
     options: ListOptions,
     typeMeta: { apiVersion: string; kind: string },
   ): Promise<RawListResult> {
-    if (SecretCipher.applies(options.group, options.resource)) {
-      throw new Error(`${options.resource} are not stored in the clear`);
-    }
-    return this.listPage<string>(
-      clusterId,
-      options,
-      (sql) => sql`(body || ${JSON.stringify(typeMeta)}::jsonb)::text`,
-    );
+    this.assertInTheClear(options.group, options.resource);
+    const { rows, ...page } = await this.listPage<string>(clusterId, options, (sql) => sql`body::text`);
+    return { ...page, items: rows.map(({ body }) => labelled(body, typeMeta)) };
   }
 
-  /** One page of a list, with the version of the same snapshot; `body` selects what each item is. */
+  private assertInTheClear(group: string, resource: string): void {
+    if (SecretCipher.applies(group, resource)) throw new Error(`${resource} are not stored in the clear`);
+  }
+
+  /** One page of a list, with the version of the same snapshot; `body` selects what each row holds. */
   private async listPage<T>(
     clusterId: string,
     options: ListOptions,
     body: (sql: TransactionSql) => PendingQuery<Row[]>,
-  ): Promise<{ items: T[]; resourceVersion: number; last?: { namespace: string; name: string } }> {
+  ): Promise<ListPage<T>> {
     const { group, resource, namespace, limit, after } = options;
     return this.db.sql.begin("isolation level repeatable read read only", async (sql) => {
       const [counter] = await sql<{ rv: number }[]>`
         select rv from cluster_versions where cluster_id = ${clusterId}`;
       if (!counter) throw clusterGone(clusterId);
-      const rows = await sql<{ body: T; namespace: string; name: string }[]>`
-        select ${body(sql)} as body, namespace, name from objects
+      const rows = await sql<ListPage<T>["rows"]>`
+        select ${body(sql)} as body, rv, namespace, name from objects
         where cluster_id = ${clusterId} and api_group = ${group} and resource = ${resource}
           ${namespace !== undefined ? sql`and namespace = ${namespace}` : sql``}
           ${after ? sql`and (namespace, name) > (${after.namespace}, ${after.name})` : sql``}
         order by namespace, name
         ${limit ? sql`limit ${limit + 1}` : sql``}`;
-      const page = limit && rows.length > limit ? rows.slice(0, limit) : rows;
+      const page = limit && rows.length > limit ? rows.slice(0, limit) : [...rows];
       const lastRow = page[page.length - 1];
       const more = limit !== undefined && rows.length > limit && lastRow;
       return {
-        items: page.map((r) => r.body),
+        rows: page,
         resourceVersion: counter.rv,
         ...(more ? { last: { namespace: lastRow.namespace, name: lastRow.name } } : {}),
       };
-    }) as Promise<{ items: T[]; resourceVersion: number; last?: { namespace: string; name: string } }>;
+    }) as Promise<ListPage<T>>;
   }
 
   /** The cluster's current version and the oldest version the change log can still replay after. */

@@ -188,7 +188,7 @@ export class StoreTransaction {
     >`
       select api_group, resource, namespace, name, body from objects
       where cluster_id = ${this.clusterId}
-        and body->'metadata'->'ownerReferences' @> ${JSON.stringify([{ uid: ownerUid }])}::jsonb`;
+        and (body->'metadata'->'ownerReferences')::jsonb @> ${JSON.stringify([{ uid: ownerUid }])}::jsonb`;
     return rows.map((r) => ({
       ref: { group: r.api_group, resource: r.resource, namespace: r.namespace, name: r.name },
       object: this.codec.decode(r.api_group, r.resource, r.body),

@@ -22,13 +22,27 @@ import {
   storageRef,
 } from "./context.ts";
 
-/** GET of one object, as JSON or as a one-row Table. */
-export async function getHandler(req: KubeRequest, name: string): Promise<KubeResponse> {
+/**
+ * GET of one object, as JSON or as a one-row Table. With `storedJson`, JSON of a resource served as
+ * stored answers with the stored text itself (for HTTP responses); otherwise `body` is the object.
+ */
+export async function getHandler(
+  req: KubeRequest,
+  name: string,
+  options: { storedJson?: boolean } = {},
+): Promise<KubeResponse> {
   const { def } = req;
   const ref = storageRef(req, name);
+  if (options.storedJson && servedAsStored(def) && !tableVersion(req.accept)) {
+    const typeMeta = { apiVersion: apiVersionOf(def.group, def.version), kind: def.kind };
+    const text = await req.runtime.store.getStoredJson(req.clusterId, ref, typeMeta);
+    if (text === undefined) throw objectNotFound({ ...ref, group: def.group, resource: def.resource });
+    return { status: 200, body: text };
+  }
   const stored = await req.runtime.store.get(req.clusterId, ref);
   if (!stored) throw objectNotFound({ ...ref, group: def.group, resource: def.resource });
-  const obj = viewOf(req, stored);
+  // Decoded for this request alone: no need to copy it again.
+  const obj = viewOf(req, stored, true);
   const table = tableVersion(req.accept);
   if (table) {
     return {
@@ -95,10 +109,15 @@ export async function listHandler(
     ...(cont ? { after: { namespace: cont.namespace, name: cont.name } } : {}),
   };
   const table = tableVersion(req.accept);
-  if (options.storedJson && !labelSel && !fieldSel && !table && servedAsStored(def)) {
+  const asStored = options.storedJson === true && servedAsStored(def);
+  if (asStored && !labelSel && !fieldSel && !table) {
     return listAsStored(req, { ...listOptions, ...(limit ? { limit } : {}) }, cont?.rv);
   }
-  const listed = await req.runtime.store.list(req.clusterId, listOptions);
+  // A Table only reads the objects it prints: they may be shared, parsed once while unchanged.
+  const listed =
+    asStored && table
+      ? await req.runtime.store.listShared(req.clusterId, listOptions)
+      : await req.runtime.store.list(req.clusterId, listOptions);
   const matching: KubeObject[] = [];
   let more = false;
   for (const stored of listed.items) {
