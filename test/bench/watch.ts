@@ -357,6 +357,8 @@ async function runBench() {
       LOG_LEVEL: "warn",
       SECRETS_KEY: randomBytes(32).toString("base64"),
       DATA_DIR: dataDir,
+      // One token opens every watch: the bench is about watch, not the per-token rate limit.
+      RATE_LIMIT_RPS: "0",
     };
     const runtime = await openRuntime(
       loadConfig(env),

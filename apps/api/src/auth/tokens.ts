@@ -13,6 +13,13 @@ export interface Principal {
   clusterId: string | null;
 }
 
+/** What a token's signature vouches for: its id (jti), tenant (sub) and scope (`tenant`, `cluster:<id>`). */
+export interface TokenClaims {
+  jti: string;
+  sub: string;
+  scope: string;
+}
+
 export interface IssuedToken {
   id: string;
   token: string;
@@ -21,7 +28,7 @@ export interface IssuedToken {
 
 /** Issues and checks API tokens: a signed JWT whose jti names a row that must still exist. */
 export class TokenService {
-  private readonly verified = new Map<string, { claims: { jti: string; sub: string }; until: number }>();
+  private readonly verified = new Map<string, { claims: TokenClaims; until: number }>();
 
   constructor(
     private readonly db: Db,
@@ -78,7 +85,7 @@ export class TokenService {
     header: string | undefined,
     clusterId?: string,
   ): Promise<{ principal: Principal; ownsCluster: boolean; clusterPhase: ClusterPhase | null }> {
-    const payload = await this.verifiedClaims(header);
+    const payload = await this.claimsOf(header);
     const [row] = await this.db.sql<
       {
         tenant_id: string;
@@ -104,10 +111,11 @@ export class TokenService {
   }
 
   /**
-   * The token's verified claims. A signature verified once stays valid, so results are kept for a
+   * The token's verified claims, without the database: valid signature, not expired, but perhaps
+   * revoked (authenticate() tells). A signature verified once stays valid, so results are kept for a
    * minute (never past the token's expiry); revocation is checked against the database every time.
    */
-  private async verifiedClaims(header: string | undefined): Promise<{ jti: string; sub: string }> {
+  async claimsOf(header: string | undefined): Promise<TokenClaims> {
     const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
     if (!match) {
       throw unauthorized(
@@ -127,7 +135,11 @@ export class TokenService {
     }
     if (typeof payload.jti !== "string" || typeof payload.sub !== "string")
       throw unauthorized("invalid token");
-    const claims = { jti: payload.jti, sub: payload.sub };
+    const claims = {
+      jti: payload.jti,
+      sub: payload.sub,
+      scope: typeof payload.scp === "string" ? payload.scp : "",
+    };
     const until = Math.min(now + 60_000, payload.exp ? payload.exp * 1000 : Number.POSITIVE_INFINITY);
     if (this.verified.size >= 10_000) this.verified.clear();
     this.verified.set(token, { claims, until });

@@ -1,7 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Principal } from "../auth/tokens.ts";
 import { ApiError } from "../errors.ts";
-import type { ClusterAccess } from "../kube/server/cluster-access.ts";
 import type { Runtime } from "../platform/runtime.ts";
 
 /**
@@ -21,16 +20,17 @@ function refuse(c: Context, runtime: Runtime, retryAfterSeconds: number): never 
 }
 
 /**
- * Runs after authentication on /k8s/<id>: one admission per HTTP request (a watch counts once,
- * when opened), keyed by the token's id, and counted as a request of that cluster.
+ * On /k8s/<id>: one admission per HTTP request (a watch counts once, when opened), keyed by the
+ * token's id, and counted as a request of that cluster. Throws the 429 past the limit.
  */
-export function kubeRateLimit(runtime: Runtime): MiddlewareHandler<{ Variables: { access: ClusterAccess } }> {
-  return async (c, next) => {
-    const { principal, clusterId } = c.get("access");
-    const admission = await runtime.requestLimiter.admit(principal.tokenId, clusterId);
-    if (!admission.admitted) refuse(c, runtime, admission.retryAfterSeconds);
-    await next();
-  };
+export async function admitKubeRequest(
+  c: Context,
+  runtime: Runtime,
+  tokenId: string,
+  clusterId: string,
+): Promise<void> {
+  const admission = await runtime.requestLimiter.admit(tokenId, clusterId);
+  if (!admission.admitted) refuse(c, runtime, admission.retryAfterSeconds);
 }
 
 /** Runs after authentication on /v1, keyed by the token's id (signup, unauthenticated, is not limited). */

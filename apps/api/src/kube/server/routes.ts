@@ -2,7 +2,7 @@ import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { type Context, Hono } from "hono";
 import { ApiError } from "../../errors.ts";
 import type { Runtime } from "../../platform/runtime.ts";
-import { kubeRateLimit } from "../../ratelimit/middleware.ts";
+import { admitKubeRequest } from "../../ratelimit/middleware.ts";
 import { keepClusterAwake } from "../../services/hibernation.ts";
 import { openApiDocumentResponse, openApiIndexResponse } from "../openapi/responses.ts";
 import { openApiV2Response } from "../openapi/v2-responses.ts";
@@ -31,10 +31,24 @@ const notFound = () => new ApiError("NotFound", "the server could not find the r
 export function kubeRoutes(runtime: Runtime, watchHub?: WatchHub): Hono<Env> {
   const app = new Hono<Env>();
   app.use("/:clusterId/*", async (c, next) => {
-    c.set("access", await authorizeCluster(runtime, c.req.header("authorization"), c.req.param("clusterId")));
+    const authorization = c.req.header("authorization");
+    const clusterId = c.req.param("clusterId");
+    const claims = await runtime.tokens.claimsOf(authorization);
+    if (claims.scope === `cluster:${clusterId}`) {
+      // This cluster's own kubeconfig token: its rate limit need not wait for the database's word
+      // on the token (revoked or not), so the two go at once.
+      const [access] = await Promise.all([
+        authorizeCluster(runtime, authorization, clusterId),
+        admitKubeRequest(c, runtime, claims.jti, clusterId),
+      ]);
+      c.set("access", access);
+    } else {
+      // Any other token counts against this cluster only once it is known to reach it.
+      c.set("access", await authorizeCluster(runtime, authorization, clusterId));
+      await admitKubeRequest(c, runtime, claims.jti, clusterId);
+    }
     await next();
   });
-  app.use("/:clusterId/*", kubeRateLimit(runtime));
   app.use("/:clusterId/*", async (c, next) => {
     // A hibernated cluster wakes here, before the request is served (and only for a request the
     // rate limit let through): kubectl never sees it asleep.
