@@ -35,6 +35,8 @@ export const webhookEndpoints = pgTable(
     lastSuccessAt: timestamp("last_success_at", { withTimezone: true }),
     disabledAt: timestamp("disabled_at", { withTimezone: true }),
     disabledReason: text("disabled_reason"),
+    /** The `endpoint.disabled` platform event recorded with an automatic disable. */
+    disabledEventId: text("disabled_event_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -62,7 +64,10 @@ export const webhookDeliveries = pgTable(
       .references(() => platformEvents.id, { onDelete: "cascade" }),
     subject: text("subject").notNull(),
     status: text("status").$type<WebhookDeliveryStatus>().notNull().default("pending"),
+    /** Every attempt ever made; a claim is ours only while it is unchanged. */
     attemptCount: integer("attempt_count").notNull().default(0),
+    /** Attempts in the current retry window: the retry schedule's position, reset by a manual retry. */
+    windowAttempts: integer("window_attempts").notNull().default(0),
     /** When the next attempt is due; while an attempt runs, when it is presumed lost. */
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull(),
     /** Start of the retry window (WEBHOOK_MAX_RETRY_SECONDS); a manual retry opens a new one. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
+import { call, createTestRuntime, kubeCall, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
 
 const HOUR = 3_600_000;
 /** The runtime's clock is set here and moved by hand: every ledger time is exact. */
@@ -18,14 +18,7 @@ describe("GET /v1/usage", () => {
   };
 
   const kube = (id: string, method: string, path: string, body?: unknown, contentType?: string) =>
-    call(t.app, method, `/k8s/${id}${path}`, {
-      token,
-      ...(contentType
-        ? { rawBody: JSON.stringify(body), headers: { "content-type": contentType } }
-        : body !== undefined
-          ? { body }
-          : {}),
-    });
+    kubeCall(t.app, token, id, method, path, body, contentType);
   const createPod = async (id: string, name: string) => {
     const res = await kube(id, "POST", "/api/v1/namespaces/default/pods", {
       apiVersion: "v1",
@@ -38,7 +31,8 @@ describe("GET /v1/usage", () => {
   const createCluster = async (name: string) => {
     const res = await call(t.app, "POST", "/v1/clusters", {
       token,
-      body: { name, nodes: { count: 1 }, speed: "instant" },
+      // The story moves the clock on by hours: a default TTL (4 h) would expire cluster A in it.
+      body: { name, nodes: { count: 1 }, speed: "instant", ttlSeconds: 7 * 86_400 },
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     await waitForPhase(t.app, token, res.body.id, "Ready");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Queue } from "bullmq";
-import { bullPrefix } from "../../apps/api/src/platform/queues.ts";
+import { bullPrefix, CLUSTER_LIFECYCLE_QUEUE } from "../../apps/api/src/platform/queues.ts";
 import { reconcileQueueName } from "../../workers/src/runtime/reconcile-queue.ts";
 import { call, type TestRuntime } from "../fixtures/runtime.ts";
 
@@ -58,15 +58,32 @@ export async function platformEventsOf(t: TestRuntime, clusterId: string): Promi
   }));
 }
 
-/** The cluster lifecycle queue's delayed jobs of one cluster, as name and due time. */
+/** The cluster lifecycle queue's delayed jobs naming one cluster (in their data or id), as name and due time. */
 export async function delayedLifecycleJobs(
   t: TestRuntime,
   clusterId: string,
 ): Promise<{ name: string; dueAt: number }[]> {
   const jobs = await t.runtime.clusterQueue.getDelayed();
   return jobs
-    .filter((j) => j.data?.clusterId === clusterId)
+    .filter((j) => j.data?.clusterId === clusterId || j.id?.includes(clusterId))
     .map((j) => ({ name: j.name, dueAt: j.timestamp + (j.delay ?? 0) }));
+}
+
+/** The install's expiry job(s) waiting to run, as due time (there should be exactly one). */
+export async function pendingExpiryJobs(t: TestRuntime): Promise<{ dueAt: number }[]> {
+  const jobs = await t.runtime.clusterQueue.getJobs(["delayed", "waiting", "prioritized"]);
+  return jobs.filter((j) => j.name === "expiry").map((j) => ({ dueAt: j.timestamp + (j.delay ?? 0) }));
+}
+
+/** What a Redis flush does to the cluster lifecycle queue: every key of it gone, jobs and all. */
+export async function flushLifecycleQueue(t: TestRuntime): Promise<void> {
+  const pattern = `${bullPrefix(t.runtime.config.redisPrefix)}:${CLUSTER_LIFECYCLE_QUEUE}:*`;
+  let cursor = "0";
+  do {
+    const [next, keys] = await t.runtime.redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await t.runtime.redis.del(...keys);
+  } while (cursor !== "0");
 }
 
 /**

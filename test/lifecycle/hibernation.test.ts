@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { startClusterLifecycleWorker } from "../../workers/src/runtime/cluster-lifecycle-worker.ts";
 import { keyId } from "../../workers/src/runtime/reconcile-key.ts";
 import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
 import { openWatch } from "../fixtures/watch-client.ts";
@@ -8,6 +9,7 @@ import {
   delayedLifecycleJobs,
   delayedReconcileJobs,
   eventually,
+  flushLifecycleQueue,
   platformEventsOf,
   signup,
 } from "./helpers.ts";
@@ -107,12 +109,10 @@ describe("hibernation on request, and waking by a Kubernetes API request", () =>
     assert.ok(res.body.hibernatedAt);
     assert.equal((await cluster()).status.phase, "Hibernated");
 
-    // Nothing scheduled for its controllers: no timers, no back-offs; of its lifecycle jobs only the expiry.
+    // Nothing scheduled for its controllers: no timers, no back-offs; and a hibernated cluster has
+    // no lifecycle job of its own (the install's one expiry job names no cluster).
     assert.deepEqual(await delayedReconcileJobs(t, id, CONTROLLERS), []);
-    assert.deepEqual(
-      (await delayedLifecycleJobs(t, id)).map((j) => j.name),
-      ["expiry"],
-    );
+    assert.deepEqual(await delayedLifecycleJobs(t, id), []);
     const armed = await t.runtime.redis.exists(`${t.runtime.config.redisPrefix}resync-armed:{${id}}`);
     assert.equal(armed, 0, "the resync stays disarmed");
 
@@ -220,6 +220,37 @@ describe("hibernation on request, and waking by a Kubernetes API request", () =>
       assert.equal(foreign.status, 404);
     }
   });
+
+  test("hibernating ends the cluster's open watches: no subscription is left; a re-watch wakes it", async () => {
+    assert.equal((await cluster()).status.phase, "Ready");
+    const watch = await openWatch(t.app, token, `${pods}?watch=1`);
+    await watch.waitFor(1);
+    assert.ok(t.watchHub.activeClusters().includes(id));
+    let ended = false;
+    void watch.ended.then(() => {
+      ended = true;
+    });
+    assert.equal((await call(t.app, "POST", `/v1/clusters/${id}/hibernate`, { token })).status, 202);
+    await eventually(
+      "the watch stayed open",
+      async () => ended,
+      (e) => e,
+    );
+    await eventually(
+      "the hub kept the hibernated cluster's feed",
+      async () => t.watchHub.activeClusters(),
+      (clusters) => !clusters.includes(id),
+    );
+    assert.equal((await cluster()).status.phase, "Hibernated");
+    const again = await openWatch(t.app, token, `${pods}?watch=1`);
+    try {
+      await again.waitFor(1);
+      assert.equal(again.events[0]!.object.metadata.name, "web");
+      assert.equal((await cluster()).status.phase, "Ready");
+    } finally {
+      await again.close();
+    }
+  });
 });
 
 /** No workers: clusters stay Provisioning, and a deleted one stays Deleting. */
@@ -320,11 +351,8 @@ describe("idle hibernation", () => {
     const events = (await platformEventsOf(t, id)).filter((e) => e.type === "cluster.hibernated");
     assert.equal(events.length, 1);
     assert.equal(events[0]!.data.reason, "Idle");
-    // The idle check is gone with the activity; the expiry stays.
-    assert.deepEqual(
-      (await delayedLifecycleJobs(t, id)).map((j) => j.name),
-      ["expiry"],
-    );
+    // The idle check is gone with the activity: a hibernated cluster has no job of its own.
+    assert.deepEqual(await delayedLifecycleJobs(t, id), []);
   });
 
   test("a woken cluster's idle check starts again: it sleeps again after the idle window", async () => {
@@ -333,12 +361,50 @@ describe("idle hibernation", () => {
     const res = await call(t.app, "GET", `/k8s/${id}/api/v1/namespaces`, { token });
     assert.equal(res.status, 200);
     assert.equal(await phaseOf(id), "Ready");
-    assert.deepEqual((await delayedLifecycleJobs(t, id)).map((j) => j.name).sort(), ["expiry", "idle-check"]);
+    assert.deepEqual(
+      (await delayedLifecycleJobs(t, id)).map((j) => j.name),
+      ["idle-check"],
+    );
     await hibernated(id);
     const types = (await platformEventsOf(t, id)).map((e) => e.type).filter((x) => x !== "cluster.expiring");
     assert.deepEqual(
       types.filter((x) => x === "cluster.hibernated" || x === "cluster.woken"),
       ["cluster.hibernated", "cluster.woken", "cluster.hibernated"],
     );
+  });
+
+  test("an open watch keeps its cluster awake past the idle window; closed, the cluster sleeps", async () => {
+    const { id } = await createCluster(t, token, { name: "watched" });
+    await eventually(
+      "not Ready",
+      () => phaseOf(id),
+      (p) => p === "Ready",
+    );
+    const watch = await openWatch(t.app, token, `/k8s/${id}/api/v1/namespaces/default/configmaps?watch=1`);
+    try {
+      // Twice the idle window (and its slack) with no request but the open watch.
+      await new Promise((r) => setTimeout(r, 5000));
+      assert.equal(await phaseOf(id), "Ready");
+    } finally {
+      await watch.close();
+    }
+    await hibernated(id);
+  });
+
+  test("idle checks lost with Redis are re-armed by a worker start", async () => {
+    const { id } = await createCluster(t, token, { name: "flushed-idle" });
+    await eventually(
+      "not Ready",
+      () => phaseOf(id),
+      (p) => p === "Ready",
+    );
+    await flushLifecycleQueue(t);
+    assert.deepEqual(await delayedLifecycleJobs(t, id), []);
+    const worker = startClusterLifecycleWorker(t.runtime);
+    try {
+      await hibernated(id);
+    } finally {
+      await worker.close();
+    }
   });
 });

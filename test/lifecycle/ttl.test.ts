@@ -1,8 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ConfigError, loadConfig } from "../../apps/api/src/config.ts";
+import { scheduleExpiryJob } from "../../apps/api/src/services/lifecycle-jobs.ts";
+import { startClusterLifecycleWorker } from "../../workers/src/runtime/cluster-lifecycle-worker.ts";
 import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
-import { createCluster, delayedLifecycleJobs, eventually, platformEventsOf, signup } from "./helpers.ts";
+import {
+  createCluster,
+  delayedLifecycleJobs,
+  eventually,
+  flushLifecycleQueue,
+  pendingExpiryJobs,
+  platformEventsOf,
+  signup,
+} from "./helpers.ts";
 
 describe("cluster TTL configuration", () => {
   test("defaults: 4 h per cluster, at most 7 days, at least 60 s, warned 15 min before", () => {
@@ -118,7 +128,7 @@ describe("cluster TTL: expiry, cluster.expiring, extension", () => {
     assert.equal(expiring[0]!.data.secondsLeft, 1);
   });
 
-  test("PATCH ttlSeconds extends: the cluster outlives its first expiry; a stale job re-arms", async () => {
+  test("PATCH ttlSeconds extends: the cluster outlives its first expiry; an early job re-arms", async () => {
     const created = await createCluster(t, token, { name: "extended", ttlSeconds: 3 });
     const patched = await call(t.app, "PATCH", `/v1/clusters/${created.id}`, {
       token,
@@ -128,16 +138,17 @@ describe("cluster TTL: expiry, cluster.expiring, extension", () => {
     assert.equal(patched.body.id, created.id);
     const expiresAt = Date.parse(patched.body.expiresAt);
     assert.ok(Math.abs(expiresAt - (Date.now() + 60_000)) < 2000, patched.body.expiresAt);
-    // A job scheduled for the old expiry (as if the re-schedule had been lost) fires: harmless.
-    await t.runtime.clusterQueue.add("expiry", { clusterId: created.id });
+    // The expiry job put back at the old expiry (as if the PATCH's re-arm had been lost) fires there:
+    // it deletes nothing, and re-arms itself for the new warning time.
+    await scheduleExpiryJob(t.runtime, Date.parse(created.expiresAt));
     await new Promise((r) => setTimeout(r, 4000));
     const after = await get(created.id);
     assert.equal(after.status, 200);
     assert.equal(after.body.expiresAt, patched.body.expiresAt);
-    // One expiry job, due at the new warning time.
-    const jobs = (await delayedLifecycleJobs(t, created.id)).filter((j) => j.name === "expiry");
+    const jobs = await pendingExpiryJobs(t);
     assert.equal(jobs.length, 1, JSON.stringify(jobs));
     assert.ok(Math.abs(jobs[0]!.dueAt - (expiresAt - 2000)) < 100, JSON.stringify(jobs));
+    assert.deepEqual(await delayedLifecycleJobs(t, created.id), [], "no job of the cluster's own");
 
     // PATCH may also shorten the lifetime: the job moves forward.
     const shortened = await call(t.app, "PATCH", `/v1/clusters/${created.id}`, {
@@ -146,6 +157,26 @@ describe("cluster TTL: expiry, cluster.expiring, extension", () => {
     });
     assert.equal(shortened.status, 200);
     await gone(created.id, 5000);
+  });
+
+  test("after Redis lost the expiry job, a worker start re-arms it from Postgres", async () => {
+    const created = await createCluster(t, token, { name: "flushed", ttlSeconds: 3 });
+    await flushLifecycleQueue(t);
+    assert.deepEqual(await pendingExpiryJobs(t), [], "the flush left the expiry job");
+    const worker = startClusterLifecycleWorker(t.runtime);
+    try {
+      const [job] = await eventually(
+        "no expiry job re-armed",
+        () => pendingExpiryJobs(t),
+        (jobs) => jobs.length === 1,
+      );
+      assert.ok(job!.dueAt <= Date.parse(created.expiresAt) - 2000 + 100, JSON.stringify(job));
+      await gone(created.id);
+      const expiring = (await platformEventsOf(t, created.id)).filter((e) => e.type === "cluster.expiring");
+      assert.equal(expiring.length, 1);
+    } finally {
+      await worker.close();
+    }
   });
 
   test("an extension gets a warning of its own", async () => {
@@ -179,6 +210,7 @@ describe("cluster TTL: expiry, cluster.expiring, extension", () => {
     });
     assert.equal(patched.status, 200);
     assert.equal(patched.body.status.phase, "Hibernated");
+    assert.deepEqual(await delayedLifecycleJobs(t, created.id), [], "a hibernated cluster has no job");
     await gone(created.id);
   });
 

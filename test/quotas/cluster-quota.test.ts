@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { countQuotaUsage } from "../../apps/api/src/quotas/recount.ts";
-import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
+import { call, createTestRuntime, kubeCall, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
 import { type Json, pollUntil } from "../workers/fixtures/sim-cluster.ts";
 
 const OBJECT_CAP = 40;
@@ -64,14 +64,7 @@ describe("per-cluster quotas", () => {
     return created.body.id as string;
   };
   const kube = (id: string, method: string, path: string, body?: unknown, contentType?: string) =>
-    call(t.app, method, `/k8s/${id}${path}`, {
-      token,
-      ...(contentType
-        ? { rawBody: JSON.stringify(body), headers: { "content-type": contentType } }
-        : body !== undefined
-          ? { body }
-          : {}),
-    });
+    kubeCall(t.app, token, id, method, path, body, contentType);
   const createPod = (id: string, body: unknown) => kube(id, "POST", "/api/v1/namespaces/default/pods", body);
   const quota = async (id: string) => {
     const res = await call(t.app, "GET", `/v1/clusters/${id}/quota`, { token });

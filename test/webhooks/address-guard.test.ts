@@ -104,6 +104,27 @@ describe("webhook retry timing", () => {
     assert.equal(decision.retryAt?.getTime(), 130_000);
   });
 
+  test("a Retry-After of 0 or a past date waits at least the schedule's step", () => {
+    const now = new Date(10_000);
+    const pause = (attempts: number, retryAfterMs: number) =>
+      nextAttempt({ ...base, attempts, now, retryAfterMs }).retryAt!.getTime() - now.getTime();
+    assert.equal(pause(1, 0), 1000);
+    assert.equal(pause(2, 0), 5000);
+    assert.equal(pause(2, 3000), 5000);
+    // A schedule of zero still leaves a second between attempts.
+    const fast = nextAttempt({ ...base, scheduleMs: [0], attempts: 1, now, retryAfterMs: 0 });
+    assert.equal(fast.retryAt!.getTime() - now.getTime(), 1000);
+  });
+
+  test("a Retry-After past the window gets one last attempt at the window's end", () => {
+    const now = new Date(86_000_000);
+    const decision = nextAttempt({ ...base, attempts: 5, now, retryAfterMs: 3_600_000 });
+    assert.equal(decision.retryAt?.getTime(), 86_400_000);
+    // That attempt, made at the end, is the last.
+    const last = nextAttempt({ ...base, attempts: 6, now: new Date(86_400_000), retryAfterMs: 3_600_000 });
+    assert.equal(last.retryAt, undefined);
+  });
+
   test("nothing is retried past the window", () => {
     const decision = nextAttempt({ ...base, attempts: 3, now: new Date(86_390_000), random: () => 0.5 });
     assert.equal(decision.retryAt, undefined);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { loadConfig } from "../../apps/api/src/config.ts";
 import { openRuntime, type Runtime } from "../../apps/api/src/platform/runtime.ts";
+import { kickWebhookDispatch, queueSweep, UNTIL_IT_SUCCEEDS } from "../../apps/api/src/webhooks/dispatch.ts";
 import { type RunningWorkers, startWorkers } from "../../workers/src/start-workers.ts";
 import { call, createTestRuntime, type TestRuntime } from "../fixtures/runtime.ts";
 import { type Received, Receiver } from "./receiver.ts";
@@ -68,7 +69,9 @@ describe("webhooks that keep failing", () => {
   test("are disabled once nothing got through for a whole retry window; re-enabled, a retry goes out", async () => {
     let down = true;
     receiver.respond = (r) => (r.path === "/dead" && down ? { status: 500 } : { status: 204 });
-    const hook = await createWebhook(t, token, receiver.url("/dead"), ["cluster.ready"]);
+    // Subscribed to its own disabling too: it must not be sent there.
+    const hook = await createWebhook(t, token, receiver.url("/dead"), ["cluster.ready", "endpoint.disabled"]);
+    const watcher = await createWebhook(t, token, receiver.url("/watcher"), ["endpoint.disabled"]);
     const eventId = await ping(t, token, hook.id);
     const disabled = await eventually("the webhook disabled", async () => {
       const res = await call(t.app, "GET", `/v1/webhooks/${hook.id}`, { token });
@@ -79,7 +82,32 @@ describe("webhooks that keep failing", () => {
       /^every delivery failed for 1 s; last error: HTTP 500 Internal Server Error$/,
     );
     assert.ok(Date.parse(disabled.disabledAt) > 0);
-    const [failed] = await deliveries(t, token, hook.id);
+    assert.match(disabled.disabledEventId, /^msg_/);
+
+    // The tenant's other webhook hears of it, with the event the disabled one names.
+    await receiver.waitFor(
+      "endpoint.disabled at the watcher",
+      () => receiver.delivered(at("/watcher")).length > 0,
+    );
+    const [notice, ...more] = receiver.delivered(at("/watcher"));
+    assert.equal(more.length, 0);
+    assert.equal(notice!.id, disabled.disabledEventId);
+    assert.equal(notice!.event.type, "endpoint.disabled");
+    assert.deepEqual(notice!.event.data, {
+      webhookId: hook.id,
+      url: receiver.url("/dead"),
+      reason: disabled.disabledReason,
+      disabledAt: disabled.disabledAt,
+    });
+    const [watched] = await eventually("the watcher's delivery recorded", async () => {
+      const items = await deliveries(t, token, watcher.id);
+      return items[0]?.status === "succeeded" && items;
+    });
+    assert.equal(watched.type, "endpoint.disabled");
+
+    const all = await deliveries(t, token, hook.id);
+    assert.equal(all.length, 1, JSON.stringify(all));
+    const [failed] = all;
     assert.equal(failed.eventId, eventId);
     assert.equal(failed.status, "failed");
     assert.ok(failed.attempts.length >= 2, JSON.stringify(failed));
@@ -138,6 +166,54 @@ describe("webhooks that keep failing", () => {
     const webhook = await call(t.app, "GET", `/v1/webhooks/${hook.id}`, { token });
     assert.equal(webhook.body.enabled, true);
     assert.equal(webhook.body.disabledReason, null);
+  });
+});
+
+describe("a manual retry", () => {
+  let t: TestRuntime;
+  let token: string;
+  const receiver = new Receiver();
+
+  before(async () => {
+    t = await createTestRuntime({
+      workers: true,
+      controllers: [],
+      // A quick first step, then one longer than the whole window: a second attempt only comes
+      // from the first step.
+      env: { WEBHOOK_ALLOW_PRIVATE: "1", WEBHOOK_RETRY_SCHEDULE: "0.2,30", WEBHOOK_MAX_RETRY_SECONDS: "1" },
+    });
+    token = await signup(t, "retry-window@example.com");
+    await receiver.start();
+  });
+  after(async () => {
+    await receiver.stop();
+    await t.close();
+  });
+
+  test("starts the retry schedule again from its first step", async () => {
+    receiver.respond = () => ({ status: 500 });
+    const hook = await createWebhook(t, token, receiver.url("/flaky"), ["cluster.ready"]);
+    await ping(t, token, hook.id);
+    const [failed] = await eventually("the delivery given up", async () => {
+      const items = await deliveries(t, token, hook.id);
+      return items[0]?.status === "failed" && items;
+    });
+    assert.equal(failed.attempts.length, 2);
+    assert.match(failed.failureReason, /^gave up after 2 attempts: /);
+
+    const enabled = await call(t.app, "PATCH", `/v1/webhooks/${hook.id}`, { token, body: { enabled: true } });
+    assert.equal(enabled.status, 200);
+    const retried = await call(t.app, "POST", `/v1/webhooks/${hook.id}/deliveries/${failed.id}/retry`, {
+      token,
+    });
+    assert.equal(retried.status, 202);
+    // Two more attempts: the first failure of the new window waits the 0.2 s step, not the 30 s one.
+    const [again] = await eventually("the retried delivery given up", async () => {
+      const items = await deliveries(t, token, hook.id);
+      return items[0]?.status === "failed" && items[0].attempts.length > 2 && items;
+    });
+    assert.equal(again.attempts.length, 4, JSON.stringify(again));
+    assert.match(again.failureReason, /^gave up after 2 attempts: /);
   });
 });
 
@@ -218,6 +294,20 @@ describe("webhook recovery after Redis lost its jobs", () => {
     await receiver.stop();
     await workers?.close();
     await t.close();
+  });
+
+  test("sweeps and dispatches are retried for as long as Postgres stays away", async () => {
+    // Without a worker the jobs stay queued, as added. BullMQ gives up on a job after its
+    // attempts; the only jobs that repair lost work must not, or an outage would end them.
+    await queueSweep(t.runtime.webhookQueue, 60_000);
+    await kickWebhookDispatch(t.runtime);
+    const jobs = await t.runtime.webhookQueue.getJobs(["delayed", "waiting"]);
+    assert.deepEqual(jobs.map((j) => j.name).sort(), ["dispatch", "sweep"]);
+    for (const job of jobs) {
+      assert.equal(job.opts.attempts, UNTIL_IT_SUCCEEDS.attempts, job.name);
+      assert.ok(job.opts.attempts! >= 1_000_000, job.name);
+      assert.deepEqual(job.opts.backoff, { type: "fixed", delay: 5_000 }, job.name);
+    }
   });
 
   test("a worker starting sweeps undispatched events and pending deliveries back into the queue", async () => {

@@ -118,7 +118,7 @@ describe("webhook transition detector", () => {
     assert.deepEqual(types(failed, failed), []);
   });
 
-  test("pod.crash_looping once per entry into CrashLoopBackOff, per container", () => {
+  test("pod.crash_looping once when a container starts crash-looping, per container", () => {
     const container = (name: string, waiting?: string, restartCount = 1) => ({
       name,
       restartCount,
@@ -130,35 +130,78 @@ describe("webhook transition detector", () => {
     });
     const looping = object("pods", {
       phase: "Running",
-      containerStatuses: [container("app", "CrashLoopBackOff", 2), container("side")],
+      containerStatuses: [container("app", "CrashLoopBackOff", 1), container("side")],
     });
     const [event, ...rest] = detect(looping, running);
     assert.equal(rest.length, 0);
     assert.equal(event?.type, "pod.crash_looping");
     assert.deepEqual(event?.data.container, {
       name: "app",
-      restartCount: 2,
+      restartCount: 1,
       reason: "CrashLoopBackOff",
       message: "back-off 10s",
     });
-    // Still in back-off on the next status write: the same entry.
+    // Still in back-off on the next status write: the same loop.
     assert.deepEqual(types(looping, looping), []);
-    // Restarted, crashed, back in back-off: a new entry.
-    const restarted = object("pods", {
-      phase: "Running",
-      containerStatuses: [container("app", undefined, 3)],
-    });
-    assert.deepEqual(types(looping, restarted), ["pod.crash_looping"]);
-    // Another container entering while the first stays: one event, for it.
+    // Another container starting to loop while the first stays: one event, for it.
     const both = object("pods", {
       phase: "Running",
-      containerStatuses: [container("app", "CrashLoopBackOff", 2), container("side", "CrashLoopBackOff")],
+      containerStatuses: [container("app", "CrashLoopBackOff", 1), container("side", "CrashLoopBackOff")],
     });
     const events = detect(both, looping);
     assert.deepEqual(
       events.map((e) => (e.data.container as { name: string }).name),
       ["side"],
     );
+  });
+
+  test("pod.crash_looping fires once for a pod that keeps crashing, again after it recovered", () => {
+    // The statuses the simulated kubelet writes (workers/src/kubelet/pod-sync.ts): every crash
+    // shows Error, then CrashLoopBackOff while backing off; the first restart is immediate.
+    const t0 = Date.parse("2026-01-01T00:00:00Z");
+    const time = (s: number) => new Date(t0 + s * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+    type Run = { startedAt: string; finishedAt: string };
+    const terminated = (run: Run) => ({ terminated: { exitCode: 1, reason: "Error", ...run } });
+    const pod = (restartCount: number, state: object, last?: Run, ready = false) =>
+      object("pods", {
+        phase: "Running",
+        containerStatuses: [
+          { name: "app", restartCount, ready, state, lastState: last ? terminated(last) : {} },
+        ],
+      });
+    const sequence: KubeObject[] = [];
+    let at = 0;
+    let restartCount = 0;
+    let last: Run | undefined;
+    const crash = (runSeconds: number, backOffSeconds: number) => {
+      const startedAt = time(at);
+      sequence.push(pod(restartCount, { running: { startedAt } }, last, true));
+      at += runSeconds;
+      const run = { startedAt, finishedAt: time(at) };
+      sequence.push(pod(restartCount, terminated(run), last));
+      at += 2;
+      last = run;
+      if (backOffSeconds > 0) {
+        const waiting = { reason: "CrashLoopBackOff", message: `back-off ${backOffSeconds}s` };
+        sequence.push(pod(restartCount, { waiting }, last));
+        at += backOffSeconds;
+      }
+      restartCount++;
+    };
+    crash(1, 0);
+    for (const backOff of [10, 20, 40, 80, 160, 300, 300]) crash(1, backOff);
+    const crashLoops = () => {
+      let count = 0;
+      for (let i = 0; i < sequence.length; i++) {
+        count += types(sequence[i]!, sequence[i - 1]).filter((t) => t === "pod.crash_looping").length;
+      }
+      return count;
+    };
+    assert.equal(crashLoops(), 1);
+    // Recovered: ran (Running and ready) for an hour, then crashed into a new loop.
+    crash(3600, 10);
+    crash(1, 20);
+    assert.equal(crashLoops(), 2);
   });
 
   test("pod.unschedulable when PodScheduled turns False with reason Unschedulable", () => {

@@ -1,48 +1,55 @@
-import { eq } from "drizzle-orm";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
-import { nextExpiryCheck } from "../../../apps/api/src/services/cluster-ttl.ts";
+import { rearmExpiryJob } from "../../../apps/api/src/services/cluster-ttl.ts";
 import { markClusterDeleting } from "../../../apps/api/src/services/clusters.ts";
-import { scheduleLifecycleJob } from "../../../apps/api/src/services/lifecycle-jobs.ts";
 import { kickWebhookDispatch } from "../../../apps/api/src/webhooks/dispatch.ts";
 import { clusterEvent, recordPlatformEvent } from "../../../apps/api/src/webhooks/platform-events.ts";
-import { clusters } from "../../../db/schema/index.ts";
+
+/** Clusters handled per query: a burst of expiries is worked through in pages, not one big read. */
+const PAGE = 500;
 
 /**
- * The cluster's one expiry job, run at its warning time and at its expiry. It trusts Postgres, not
- * the time it was scheduled for: a cluster extended since re-arms the job for its new expiresAt, so a
- * stale job is harmless. An expired cluster (hibernated or not) is deleted as DELETE deletes it.
- * Returns whether this run emitted `cluster.expiring` (tests and logs).
+ * The install's one expiry job, run whenever something is due: `cluster.expiring` for every cluster
+ * whose warning time came and that was not warned for its current expiresAt, then the deletion of
+ * every cluster whose expiresAt passed (hibernated or not, as DELETE deletes it), then the job
+ * re-arms itself at the next due time. It trusts Postgres, not the time it was scheduled for: one
+ * that fires early (an extension since) finds nothing due and only re-arms. Both reads go through
+ * the partial indexes on expires_at.
  */
-export async function runExpiryCheck(runtime: Runtime, clusterId: string): Promise<{ warned: boolean }> {
-  const [row] = await runtime.db.orm
-    .select({
-      phase: clusters.phase,
-      expiresAt: clusters.expiresAt,
-      expiryWarnedFor: clusters.expiryWarnedFor,
-    })
-    .from(clusters)
-    .where(eq(clusters.id, clusterId));
-  if (!row || row.phase === "Deleting" || !row.expiresAt) return { warned: false };
+export async function runExpiryJob(
+  runtime: Runtime,
+): Promise<{ warned: number; deleted: number; nextAt: number }> {
   const now = runtime.clock.now();
-  if (row.expiresAt.getTime() <= now.getTime()) {
-    if (await markClusterDeleting(runtime, clusterId, { expiredBy: now })) return { warned: false };
-    // Extended (or deleted) between the read and the delete: look again.
-    return runExpiryCheck(runtime, clusterId);
+  const warningMs = runtime.config.clusterTtl.warningSeconds * 1000;
+  let warned = 0;
+  if (warningMs > 0) {
+    const warnBy = new Date(now.getTime() + warningMs).toISOString();
+    for (;;) {
+      const due = await runtime.db.sql<{ id: string; expires_at: Date | string }[]>`
+        select id, expires_at from clusters
+        where phase <> 'Deleting' and expiry_warned_for is distinct from expires_at
+          and expires_at <= ${warnBy} and expires_at > ${now.toISOString()}
+        order by expires_at limit ${PAGE}`;
+      for (const row of due) {
+        if (await warnExpiring(runtime, row.id, new Date(row.expires_at), now)) warned++;
+      }
+      if (due.length < PAGE) break;
+    }
+    if (warned > 0) await kickWebhookDispatch(runtime);
   }
-  let warnedFor = row.expiryWarnedFor;
-  let warned = false;
-  if (nextExpiryCheck(runtime.config, row.expiresAt, warnedFor) <= now.getTime()) {
-    warned = await warnExpiring(runtime, clusterId, row.expiresAt, now);
-    if (warned) await kickWebhookDispatch(runtime);
-    warnedFor = row.expiresAt;
+  let deleted = 0;
+  for (;;) {
+    const expired = await runtime.db.sql<{ id: string }[]>`
+      select id from clusters
+      where phase <> 'Deleting' and expires_at <= ${now.toISOString()}
+      order by expires_at limit ${PAGE}`;
+    for (const { id } of expired) {
+      // The guard re-checks expiresAt in the delete's transaction: an extension committed since wins.
+      if (await markClusterDeleting(runtime, id, { expiredBy: now })) deleted++;
+    }
+    if (expired.length < PAGE) break;
   }
-  await scheduleLifecycleJob(
-    runtime,
-    "expiry",
-    clusterId,
-    nextExpiryCheck(runtime.config, row.expiresAt, warnedFor),
-  );
-  return { warned };
+  const nextAt = await rearmExpiryJob(runtime);
+  return { warned, deleted, nextAt };
 }
 
 /**

@@ -103,6 +103,15 @@ export class ReconcileQueue {
     return removed.reduce((a, b) => a + b, 0);
   }
 
+  /**
+   * The hibernation committed: timers stay refused until resumeTimers (wake, or the cluster's
+   * removal), however long it sleeps. The refusal had a time limit only until then, so a process
+   * dying between suspendTimers and the commit cannot leave an awake cluster without timers.
+   */
+  async holdTimersSuspended(clusterId: string): Promise<void> {
+    await this.connection.persist(this.suspendedKey(clusterId));
+  }
+
   /** Waking: the cluster's controllers may arm timers again. */
   async resumeTimers(clusterId: string): Promise<void> {
     await this.connection.del(this.suspendedKey(clusterId));

@@ -1,6 +1,10 @@
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import { queueDelivery } from "../../../apps/api/src/webhooks/dispatch.ts";
-import { failPendingDeliveries } from "../../../apps/api/src/webhooks/pending-deliveries.ts";
+import {
+  behindEarlierOfSubject,
+  failPendingDeliveries,
+  pendingSubjectHeads,
+} from "../../../apps/api/src/webhooks/pending-deliveries.ts";
 import { signatureHeader } from "../../../apps/api/src/webhooks/signature.ts";
 import { disableEndpointIfFailing } from "./endpoint-health.ts";
 import { nextAttempt } from "./retry-policy.ts";
@@ -17,6 +21,8 @@ interface Claimed {
   endpoint_id: string;
   subject: string;
   attempt_count: number;
+  /** The retry schedule's position: attempts since the window (first or manual retry) began. */
+  window_attempts: number;
   window_started_ms: number;
   url: string;
   secret: string;
@@ -41,14 +47,13 @@ export async function deliver(runtime: Runtime, deliveryId: string): Promise<voi
   const [claimed] = await runtime.db.sql<Claimed[]>`
     update webhook_deliveries d
     set attempt_count = d.attempt_count + 1, next_attempt_at = ${lostAfter.toISOString()},
+        window_attempts = case when d.window_started_at is null then 1 else d.window_attempts + 1 end,
         window_started_at = coalesce(d.window_started_at, ${now.toISOString()})
     from webhook_endpoints w, platform_events e
     where d.id = ${deliveryId} and d.status = 'pending' and d.next_attempt_at <= ${now.toISOString()}
       and w.id = d.endpoint_id and w.enabled and e.id = d.event_id
-      and not exists (
-        select 1 from webhook_deliveries p
-        where p.endpoint_id = d.endpoint_id and p.subject = d.subject and p.status = 'pending' and p.seq < d.seq)
-    returning d.endpoint_id, d.subject, d.attempt_count,
+      and not ${behindEarlierOfSubject(runtime.db.sql)}
+    returning d.endpoint_id, d.subject, d.attempt_count, d.window_attempts,
               (extract(epoch from d.window_started_at) * 1000)::float8 as window_started_ms,
               w.url, w.secret, w.previous_secret,
               (extract(epoch from w.previous_secret_expires_at) * 1000)::float8 as previous_secret_expires_ms,
@@ -95,7 +100,7 @@ async function recordOutcome(
   const decision = response.ok
     ? undefined
     : nextAttempt({
-        attempts: claimed.attempt_count,
+        attempts: claimed.window_attempts,
         now,
         windowStartedAt,
         scheduleMs: webhooks.retryScheduleMs,
@@ -103,7 +108,8 @@ async function recordOutcome(
         ...(response.retryAfterMs !== undefined ? { retryAfterMs: response.retryAfterMs } : {}),
       });
   const status = response.ok ? "succeeded" : decision?.retryAt ? "pending" : "failed";
-  const attempts = `${claimed.attempt_count} attempt${claimed.attempt_count === 1 ? "" : "s"}`;
+  const tried = claimed.window_attempts;
+  const attempts = `${tried} attempt${tried === 1 ? "" : "s"}`;
   const failureReason = status === "failed" ? `gave up after ${attempts}: ${response.error}` : null;
   const updated = await runtime.db.sql.begin(async (sql) => {
     await sql`
@@ -141,9 +147,7 @@ async function notClaimed(runtime: Runtime, deliveryId: string, now: Date): Prom
   >`
     select d.status, (extract(epoch from d.next_attempt_at) * 1000)::float8 as next_attempt_ms,
            w.enabled, d.endpoint_id,
-           exists (select 1 from webhook_deliveries p
-                   where p.endpoint_id = d.endpoint_id and p.subject = d.subject
-                     and p.status = 'pending' and p.seq < d.seq) as blocked
+           ${behindEarlierOfSubject(runtime.db.sql)} as blocked
     from webhook_deliveries d join webhook_endpoints w on w.id = d.endpoint_id
     where d.id = ${deliveryId}`;
   // Gone (its webhook was deleted) or already done: a stale job.
@@ -160,9 +164,6 @@ async function notClaimed(runtime: Runtime, deliveryId: string, now: Date): Prom
 
 /** After a delivery finished, the next pending one of its subject may go. */
 async function queueNextOfSubject(runtime: Runtime, endpointId: string, subject: string): Promise<void> {
-  const [next] = await runtime.db.sql<{ id: string; next_attempt_ms: number }[]>`
-    select id, (extract(epoch from next_attempt_at) * 1000)::float8 as next_attempt_ms from webhook_deliveries
-    where endpoint_id = ${endpointId} and subject = ${subject} and status = 'pending'
-    order by seq limit 1`;
+  const [next] = await pendingSubjectHeads(runtime.db.sql, { endpointId, subject });
   if (next) await queueDelivery(runtime.webhookQueue, next.id, { dueAt: new Date(next.next_attempt_ms) });
 }

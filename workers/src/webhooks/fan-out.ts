@@ -27,6 +27,8 @@ export async function dispatchEvents(runtime: Runtime): Promise<void> {
         from platform_events e
         join webhook_endpoints w on w.tenant_id = e.tenant_id and w.enabled and w.events ? e.type
           and (w.cluster_id is null or w.cluster_id = e.cluster_id)
+          -- A disabled webhook is not told of its own disabling, even if re-enabled meanwhile.
+          and not (e.type = 'endpoint.disabled' and e.data->>'webhookId' = w.id)
         where e.id in ${sql(ids)}
         order by e.occurred_at, e.id, w.id
         on conflict (endpoint_id, event_id) do nothing

@@ -12,6 +12,7 @@ import { enqueueClusterJob } from "../platform/queues.ts";
 import type { Runtime } from "../platform/runtime.ts";
 import { kickWebhookDispatch } from "../webhooks/dispatch.ts";
 import { clusterEvent, platformEventFrom, recordPlatformEventOrm } from "../webhooks/platform-events.ts";
+import { afterCommit } from "./after-commit.ts";
 import { announceClusterChange } from "./cluster-events.ts";
 import { armClusterLifecycle, clusterTtlSeconds } from "./cluster-ttl.ts";
 import { type ClusterRow, type ClusterView, clusterView } from "./cluster-view.ts";
@@ -93,10 +94,16 @@ export async function createCluster(ctx: TenantContext, input: CreateClusterInpu
       "cluster_limit_reached",
     );
   }
-  await enqueueClusterJob(runtime.clusterQueue, { name: "provision", data: { clusterId: id } });
-  await kickWebhookDispatch(runtime);
-  await armClusterLifecycle(runtime, id, expiresAt);
-  await announceClusterChange(runtime, principal.tenantId);
+  // Committed: from here on a Redis failure is logged, never a 500 for a cluster that exists.
+  const fields = { clusterId: id };
+  await afterCommit(runtime, "queue the provisioning job", fields, () =>
+    enqueueClusterJob(runtime.clusterQueue, { name: "provision", data: { clusterId: id } }),
+  );
+  await afterCommit(runtime, "kick webhook dispatch", fields, () => kickWebhookDispatch(runtime));
+  await armClusterLifecycle(runtime, id);
+  await afterCommit(runtime, "announce the cluster change", fields, () =>
+    announceClusterChange(runtime, principal.tenantId),
+  );
   return clusterView(runtime, {
     id,
     name: input.name,

@@ -2,9 +2,11 @@ import type { TransactionSql } from "postgres";
 import type { ClusterCondition, ClusterPhase } from "../../../../db/schema/index.ts";
 import { armedKey, resyncNowKey } from "../../../../workers/src/controllers/resync/controller.ts";
 import { conflictError, notFoundError } from "../errors.ts";
+import { endClusterWatches } from "../kube/watch/watch-hub.ts";
 import type { Runtime } from "../platform/runtime.ts";
 import { kickWebhookDispatch } from "../webhooks/dispatch.ts";
 import { clusterEvent, recordPlatformEvent } from "../webhooks/platform-events.ts";
+import { afterCommit } from "./after-commit.ts";
 import {
   activityWriteIntervalMs,
   forgetClusterActivity,
@@ -18,10 +20,11 @@ import type { TenantContext } from "./context.ts";
 import { cancelLifecycleJob, scheduleLifecycleJob } from "./lifecycle-jobs.ts";
 
 /**
- * How long a hibernating cluster's timers stay refused: reconciles already running when it
- * hibernated may still ask for some; nothing else reconciles a cluster nobody writes to.
+ * How long timers stay refused if the hibernation never commits (the process dies on the way):
+ * once it commits the refusal holds until the cluster wakes or is removed, since reconciles
+ * still in flight may ask for timers at any time before the next one runs.
  */
-const TIMER_REFUSAL_MS = 10 * 60_000;
+const UNCOMMITTED_REFUSAL_MS = 10 * 60_000;
 
 export type HibernationReason = "Idle" | "Requested";
 export type WakeReason = "KubernetesApiRequest" | "Requested";
@@ -51,10 +54,11 @@ async function readCluster(
 }
 
 /**
- * Puts a Ready cluster to sleep: phase Hibernated, and nothing left scheduled for it (its controllers'
- * timers, its resync, its idle check). Its objects stay as they are; its expiry job stays, so it is
- * still deleted when it expires. The timers go before the phase commits, so a wake (which needs the
- * committed phase) always comes after them. Undefined when there is no such cluster.
+ * Puts a Ready cluster to sleep: phase Hibernated, and nothing left scheduled or open for it (its
+ * controllers' timers, its resync, its idle check, its watches in every API process). Its objects
+ * stay as they are; the install's expiry job still deletes it when it expires. The timers go before
+ * the phase commits, so a wake (which needs the committed phase) always comes after them. Once it
+ * committed, a failing follow-up is logged, not thrown. Undefined when there is no such cluster.
  */
 export async function hibernateCluster(
   runtime: Runtime,
@@ -65,7 +69,7 @@ export async function hibernateCluster(
   const before = await readCluster(runtime, clusterId, tenantId);
   if (!before) return undefined;
   if (before.phase !== "Ready") return { changed: false, phase: before.phase };
-  await runtime.reconcileQueue.suspendTimers(clusterId, TIMER_REFUSAL_MS);
+  await runtime.reconcileQueue.suspendTimers(clusterId, UNCOMMITTED_REFUSAL_MS);
   await runtime.redis.del(armedKey(runtime, clusterId));
   const now = runtime.clock.now();
   const message =
@@ -104,10 +108,23 @@ export async function hibernateCluster(
       await resumeAfterAbortedHibernation(runtime, clusterId);
     return after ? { changed: false, phase: after.phase } : undefined;
   }
-  await kickWebhookDispatch(runtime);
-  await cancelLifecycleJob(runtime, "idle-check", clusterId);
-  await forgetClusterActivity(runtime, clusterId);
-  await announceClusterChange(runtime, before.tenant_id);
+  const fields = { clusterId };
+  await afterCommit(runtime, "hold the timers refused", fields, () =>
+    runtime.reconcileQueue.holdTimersSuspended(clusterId),
+  );
+  await afterCommit(runtime, "end the cluster's watches", fields, () =>
+    endClusterWatches(runtime.redis, runtime.config.redisPrefix, clusterId),
+  );
+  await afterCommit(runtime, "kick webhook dispatch", fields, () => kickWebhookDispatch(runtime));
+  await afterCommit(runtime, "cancel the idle check", fields, () =>
+    cancelLifecycleJob(runtime, "idle-check", clusterId),
+  );
+  await afterCommit(runtime, "forget the cluster's activity", fields, () =>
+    forgetClusterActivity(runtime, clusterId),
+  );
+  await afterCommit(runtime, "announce the cluster change", fields, () =>
+    announceClusterChange(runtime, before.tenant_id),
+  );
   return { changed: true, phase: "Hibernated" };
 }
 
@@ -168,19 +185,28 @@ export async function wakeCluster(
     const current = await readCluster(runtime, clusterId, tenantId);
     return current ? { changed: false, phase: current.phase } : undefined;
   }
-  await kickWebhookDispatch(runtime);
-  await runtime.reconcileQueue.enqueue(resyncNowKey(clusterId));
+  const fields = { clusterId };
+  await afterCommit(runtime, "kick webhook dispatch", fields, () => kickWebhookDispatch(runtime));
+  // Lost, the resync leaves timers unarmed until the cluster's next write (a worker start re-arms
+  // only the idle check): logged loudly, but the request that woke it is served.
+  await afterCommit(runtime, "queue the wake's resync", fields, () =>
+    runtime.reconcileQueue.enqueue(resyncNowKey(clusterId)),
+  );
   const idleMs = runtime.config.idleHibernateMs;
   if (idleMs > 0) {
-    await recordClusterActivity(runtime, clusterId, now.getTime());
-    await scheduleLifecycleJob(
-      runtime,
-      "idle-check",
-      clusterId,
-      now.getTime() + idleMs + activityWriteIntervalMs(runtime),
-    );
+    await afterCommit(runtime, "arm the idle check", fields, async () => {
+      await recordClusterActivity(runtime, clusterId, now.getTime());
+      await scheduleLifecycleJob(
+        runtime,
+        "idle-check",
+        clusterId,
+        now.getTime() + idleMs + activityWriteIntervalMs(runtime),
+      );
+    });
   }
-  await announceClusterChange(runtime, woken.tenant_id);
+  await afterCommit(runtime, "announce the cluster change", fields, () =>
+    announceClusterChange(runtime, woken.tenant_id),
+  );
   return { changed: true, phase: "Ready" };
 }
 

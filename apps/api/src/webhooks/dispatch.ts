@@ -1,6 +1,17 @@
 import type { Queue } from "bullmq";
 import { errorFields, type Logger } from "../platform/logger.ts";
 
+/**
+ * For the jobs that repair and fan out: they throw only while Postgres is away, and giving up then
+ * would strand undispatched events and pending deliveries until some later, unrelated kick. So they
+ * are retried every few seconds for as long as it takes; a retry is harmless (each re-reads Postgres).
+ */
+export const UNTIL_IT_SUCCEEDS = {
+  // Effectively forever (centuries at one try per 5 s), and exact in Redis, which stores it as a double.
+  attempts: 1_000_000_000,
+  backoff: { type: "fixed", delay: 5_000 },
+} as const;
+
 /** What the kick needs of a runtime (the API's or a worker's). */
 export interface WebhookQueueHolder {
   webhookQueue: Queue;
@@ -16,7 +27,7 @@ export interface WebhookQueueHolder {
  */
 export async function kickWebhookDispatch(runtime: WebhookQueueHolder): Promise<void> {
   await runtime.webhookQueue
-    .add("dispatch", {}, { deduplication: { id: "dispatch", keepLastIfActive: true } })
+    .add("dispatch", {}, { ...UNTIL_IT_SUCCEEDS, deduplication: { id: "dispatch", keepLastIfActive: true } })
     .then(
       () => undefined,
       (err: unknown) => runtime.log.warn("could not kick webhook dispatch", errorFields(err)),
@@ -56,6 +67,7 @@ export async function queueSweep(queue: Queue, delayMs: number): Promise<void> {
     {},
     {
       delay: delayMs,
+      ...UNTIL_IT_SUCCEEDS,
       // An immediate sweep pulls a delayed one forward instead of waiting behind it.
       deduplication: { id: "sweep", keepLastIfActive: true, reschedule: delayMs === 0 },
     },

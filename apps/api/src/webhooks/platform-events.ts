@@ -19,6 +19,7 @@ export const PLATFORM_EVENT_TYPES = [
   "job.succeeded",
   "job.failed",
   "node.not_ready",
+  "endpoint.disabled",
 ] as const;
 
 export type PlatformEventType = (typeof PLATFORM_EVENT_TYPES)[number];
@@ -36,16 +37,35 @@ export interface PlatformEvent {
 /** A query runner: the pool, or the transaction the causing change commits in. */
 type SqlRunner = postgres.Sql | postgres.TransactionSql;
 
+/** The `webhook.test` event of `POST /v1/webhooks/{id}/test`: no webhook subscribes to it. */
+export const TEST_EVENT_TYPE = "webhook.test";
+
+/** What the outbox holds: a platform event, or a test event addressed to one webhook. */
+type OutboxEvent = Omit<PlatformEvent, "type"> & { type: PlatformEventType | typeof TEST_EVENT_TYPE };
+
+/** The one insert of a single event; with `source`, only when the CTE of that name produced a row. */
+function insertEvent(
+  sql: SqlRunner,
+  event: PlatformEvent,
+  at: Date,
+  source?: string,
+): { id: string; query: postgres.PendingQuery<postgres.Row[]> } {
+  const id = `msg_${randomId(24)}`;
+  const query = sql`
+    insert into platform_events (id, tenant_id, cluster_id, type, subject, data, occurred_at)
+    select ${id}, ${event.tenantId}, ${event.clusterId}, ${event.type}, ${event.subject},
+           ${JSON.stringify(event.data)}, ${at.toISOString()}
+    ${source ? sql`from ${sql(source)} limit 1` : sql``}`;
+  return { id, query };
+}
+
 /**
  * Records an event in the outbox, inside the caller's transaction when it passes one, so the event
  * commits with its cause or not at all. Returns the event id (the `webhook-id` of its deliveries).
  */
 export async function recordPlatformEvent(sql: SqlRunner, event: PlatformEvent, at: Date): Promise<string> {
-  const id = `msg_${randomId(24)}`;
-  await sql`
-    insert into platform_events (id, tenant_id, cluster_id, type, subject, data, occurred_at)
-    values (${id}, ${event.tenantId}, ${event.clusterId}, ${event.type}, ${event.subject},
-            ${JSON.stringify(event.data)}, ${at.toISOString()})`;
+  const { id, query } = insertEvent(sql, event, at);
+  await query;
   return id;
 }
 
@@ -84,19 +104,18 @@ export function platformEventFrom(
   event: PlatformEvent,
   at: Date,
 ): postgres.PendingQuery<postgres.Row[]> {
-  const id = `msg_${randomId(24)}`;
-  return sql`
-    insert into platform_events (id, tenant_id, cluster_id, type, subject, data, occurred_at)
-    select ${id}, ${event.tenantId}, ${event.clusterId}, ${event.type}, ${event.subject},
-           ${JSON.stringify(event.data)}, ${at.toISOString()}
-    from ${sql(source)} limit 1`;
+  return insertEvent(sql, event, at, source).query;
 }
 
-/** recordPlatformEvent inside a drizzle transaction. */
+/**
+ * recordPlatformEvent inside a drizzle transaction. `dispatched`: the caller writes the event's
+ * deliveries itself (a test event to one webhook), so the fan-out leaves it alone.
+ */
 export async function recordPlatformEventOrm(
   tx: { insert: Database["insert"] },
-  event: PlatformEvent,
+  event: OutboxEvent,
   at: Date,
+  options: { dispatched?: boolean } = {},
 ): Promise<string> {
   const id = `msg_${randomId(24)}`;
   await tx.insert(platformEvents).values({
@@ -107,6 +126,7 @@ export async function recordPlatformEventOrm(
     subject: event.subject,
     data: event.data,
     occurredAt: at,
+    dispatchedAt: options.dispatched ? at : null,
   });
   return id;
 }

@@ -21,6 +21,7 @@ interface ContainerStatus {
   name?: string;
   restartCount?: number;
   state?: { waiting?: { reason?: string; message?: string } };
+  lastState?: { terminated?: { startedAt?: string; finishedAt?: string } };
 }
 
 type Detector = (change: Change, previous: KubeObject | undefined) => DetectedEvent[];
@@ -191,7 +192,19 @@ function conditionOf(obj: KubeObject | undefined, type: string): Condition | und
   return Array.isArray(conditions) ? conditions.find((c) => c?.type === type) : undefined;
 }
 
-/** Containers now waiting in CrashLoopBackOff that were not in it before: each entry counts once. */
+/**
+ * How long a container must have run before its crash counts as a new crash loop: upstream's
+ * kubelet resets a container's restart back-off after it ran this long (twice the 5 min maximum).
+ */
+const RECOVERED_AFTER_MS = 600_000;
+
+/**
+ * Containers that start crash-looping: once per loop, not per back-off. The kubelet alternates
+ * Error (terminated) and CrashLoopBackOff on every crash, so entering CrashLoopBackOff alone would
+ * fire every cycle. A container starts a loop when it enters CrashLoopBackOff for the first time
+ * (no restart before the one that led to it: the first restart is immediate, so the first back-off
+ * comes with restartCount 1), or after a run long enough that it had recovered.
+ */
 function crashLoopEntries(now: KubeObject, previous: KubeObject | undefined): ContainerStatus[] {
   const looping = (s: ContainerStatus | undefined) => s?.state?.waiting?.reason === "CrashLoopBackOff";
   const entries: ContainerStatus[] = [];
@@ -202,8 +215,18 @@ function crashLoopEntries(now: KubeObject, previous: KubeObject | undefined): Co
     for (const container of current) {
       if (!looping(container)) continue;
       const was = Array.isArray(before) ? before.find((b) => b?.name === container.name) : undefined;
-      if (!looping(was)) entries.push(container);
+      if (looping(was)) continue;
+      const firstLoop = (container.restartCount ?? 0) <= 1 || !was || (was.restartCount ?? 0) === 0;
+      if (firstLoop || ranAfterRecovery(container)) entries.push(container);
     }
   }
   return entries;
+}
+
+/** The run that just crashed lasted long enough to count as recovered. */
+function ranAfterRecovery(container: ContainerStatus): boolean {
+  const run = container.lastState?.terminated;
+  const started = Date.parse(run?.startedAt ?? "");
+  const finished = Date.parse(run?.finishedAt ?? "");
+  return finished - started >= RECOVERED_AFTER_MS;
 }

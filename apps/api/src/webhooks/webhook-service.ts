@@ -12,14 +12,12 @@ import type { TenantContext } from "../services/context.ts";
 import { refusedHostKind } from "./address-guard.ts";
 import { queueDelivery, queueSweep } from "./dispatch.ts";
 import { failPendingDeliveries } from "./pending-deliveries.ts";
+import { recordPlatformEventOrm, TEST_EVENT_TYPE } from "./platform-events.ts";
 import type { CreateWebhookBody, UpdateWebhookBody } from "./schemas.ts";
 import { newWebhookSecret } from "./signature.ts";
 
 /** How long the secret before a rotation keeps signing deliveries, beside the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
-
-/** The event type of `POST /v1/webhooks/{id}/test`: sent to that webhook only, whatever it subscribes to. */
-export const TEST_EVENT_TYPE = "webhook.test";
 
 /** How soon a sweep follows work queued from the API, in case the queueing itself was lost. */
 const SWEEP_AFTER_MS = 60_000;
@@ -35,6 +33,8 @@ export interface WebhookView {
   enabled: boolean;
   disabledAt: string | null;
   disabledReason: string | null;
+  /** The `endpoint.disabled` event of an automatic disable (its payload is the reason, at, url). */
+  disabledEventId: string | null;
   /** Until then deliveries also carry a signature with the secret before the last rotation. */
   previousSecretExpiresAt: string | null;
   createdAt: string;
@@ -51,6 +51,7 @@ function view(row: EndpointRow, now: Date): WebhookView {
     enabled: row.enabled,
     disabledAt: row.disabledAt?.toISOString() ?? null,
     disabledReason: row.disabledReason,
+    disabledEventId: row.disabledEventId,
     previousSecretExpiresAt: previousValid ? row.previousSecretExpiresAt!.toISOString() : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -160,9 +161,11 @@ export async function updateWebhook(
       .set({
         ...(url !== undefined ? { url } : {}),
         ...(body.events !== undefined ? { events: body.events } : {}),
-        ...(body.enabled === true ? { enabled: true, disabledAt: null, disabledReason: null } : {}),
+        ...(body.enabled === true
+          ? { enabled: true, disabledAt: null, disabledReason: null, disabledEventId: null }
+          : {}),
         ...(body.enabled === false
-          ? { enabled: false, disabledAt: now, disabledReason: "disabled by request" }
+          ? { enabled: false, disabledAt: now, disabledReason: "disabled by request", disabledEventId: null }
           : {}),
         updatedAt: now,
       })
@@ -223,30 +226,33 @@ export async function sendTestEvent(
   const endpoint = await endpointRow(ctx, id);
   if (!endpoint.enabled) throw disabledError(id);
   const now = ctx.runtime.clock.now();
-  const eventId = `msg_${randomId(24)}`;
   const deliveryId = `whd_${randomId(24)}`;
-  await ctx.runtime.db.orm.transaction(async (tx) => {
-    await tx.insert(platformEvents).values({
-      id: eventId,
-      tenantId: ctx.principal.tenantId,
-      clusterId: endpoint.clusterId,
-      type: TEST_EVENT_TYPE,
-      // One subject per webhook: test events arrive in the order they were asked for.
-      subject: `webhook/${id}`,
-      data: { webhookId: id, message: "a test event from Sandcastle" },
-      occurredAt: now,
+  // One subject per webhook: test events arrive in the order they were asked for.
+  const subject = `webhook/${id}`;
+  const eventId = await ctx.runtime.db.orm.transaction(async (tx) => {
+    const eventId = await recordPlatformEventOrm(
+      tx,
+      {
+        type: TEST_EVENT_TYPE,
+        tenantId: ctx.principal.tenantId,
+        clusterId: endpoint.clusterId,
+        subject,
+        data: { webhookId: id, message: "a test event from Sandcastle" },
+      },
+      now,
       // Delivered to this webhook only, so the fan-out has nothing to do with it.
-      dispatchedAt: now,
-    });
+      { dispatched: true },
+    );
     await tx.insert(webhookDeliveries).values({
       id: deliveryId,
       tenantId: ctx.principal.tenantId,
       endpointId: id,
       eventId,
-      subject: `webhook/${id}`,
+      subject,
       nextAttemptAt: now,
       createdAt: now,
     });
+    return eventId;
   });
   await queueSoon(ctx, deliveryId, false);
   return { eventId, deliveryId };
@@ -337,7 +343,9 @@ export async function retryDelivery(
     .set({
       status: "pending",
       nextAttemptAt: now,
+      // A new window: the schedule starts again from its first step.
       windowStartedAt: null,
+      windowAttempts: 0,
       completedAt: null,
       failureReason: null,
     })

@@ -12,7 +12,11 @@ export function changeChannel(prefix: string, clusterId: string): string {
  * commit (provisioning, bulk deletes) only the range of versions, which watchers read from the change
  * log. Either way a watcher learns of every version, so it can tell a gap from a quiet channel.
  */
-export type ChangeMessage = { changes: Change[] } | { range: { from: number; to: number } };
+export type ChangeMessage =
+  | { changes: Change[] }
+  | { range: { from: number; to: number } }
+  /** Not a change: the cluster hibernated, and every watch of it ends (a re-watch wakes it). */
+  | { end: "hibernated" };
 
 /** Commits larger than this are announced by range: most have no watcher, and Redis need not carry them. */
 export const INLINE_MESSAGE_LIMIT = 16 * 1024;

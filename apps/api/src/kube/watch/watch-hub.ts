@@ -29,6 +29,8 @@ export class WatchHub {
     private readonly prefix: string,
     private readonly log: Logger,
     private readonly readVersions: ReadClusterVersions,
+    /** Each check's clusters with watchers here: an open watch is use of its cluster (idle checks). */
+    private readonly onWatched: (clusterIds: readonly string[]) => void = () => {},
   ) {
     subscriber.on("message", (channel: string, text: string) => {
       const clusterId = channel.slice(changeChannel(prefix, "").length);
@@ -125,6 +127,7 @@ export class WatchHub {
     try {
       const feeds = [...this.feeds.values()].map((e) => e.feed);
       if (feeds.length === 0) return;
+      this.onWatched(feeds.map((f) => f.clusterId));
       const versions = await this.readVersions(feeds.map((f) => f.clusterId));
       const previous = this.observed;
       this.observed = new Map();
@@ -153,4 +156,13 @@ function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
     timer = setTimeout(resolve, ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Ends every watch of the cluster in every API process (a message on its change channel, which each
+ * process watching it is subscribed to): a hibernated cluster keeps no subscription.
+ */
+export async function endClusterWatches(redis: Redis, prefix: string, clusterId: string): Promise<void> {
+  const message: ChangeMessage = { end: "hibernated" };
+  await redis.publish(changeChannel(prefix, clusterId), JSON.stringify(message));
 }

@@ -1,0 +1,2 @@
+CREATE INDEX "clusters_expires_at_idx" ON "clusters" USING btree ("expires_at") WHERE phase <> 'Deleting';--> statement-breakpoint
+CREATE INDEX "clusters_unwarned_expires_at_idx" ON "clusters" USING btree ("expires_at") WHERE phase <> 'Deleting' and expiry_warned_for is distinct from expires_at;
