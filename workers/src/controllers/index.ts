@@ -14,6 +14,7 @@ import { nodeLifecycleController } from "./node-lifecycle/controller.ts";
 import { persistentvolumeBinderController } from "./persistentvolume-binder/controller.ts";
 import { podgcController } from "./podgc/controller.ts";
 import { replicasetController } from "./replicaset/controller.ts";
+import { resourcequotaController } from "./resourcequota/controller.ts";
 import { resyncController } from "./resync/controller.ts";
 import { statefulsetController } from "./statefulset/controller.ts";
 
@@ -38,6 +39,7 @@ export const CONTROLLERS: readonly Controller[] = [
   persistentvolumeBinderController,
   disruptionController,
   podgcController,
+  resourcequotaController,
   // Last, and reading the list lazily: it offers every object to every controller above.
   resyncController(() => CONTROLLERS),
 ];

@@ -1,5 +1,6 @@
 import { ApiError } from "../../../errors.ts";
 import { kubeTime } from "../../../platform/clock.ts";
+import { admitResourceQuotas } from "../../admission/resource-quota.ts";
 import type { KubeObject } from "../../object/types.ts";
 import { updateManagedFields } from "../../patch/index.ts";
 import type { StrategyContext } from "../../registry/types.ts";
@@ -90,6 +91,7 @@ export async function createObject(
     await requireLiveNamespace(req, tx, name);
     await def.strategy.beforeCreate?.(obj, { ...ctx, tx });
     const ref = storageRef(req, name);
+    await admitResourceQuotas(tx, ref, obj, req.now);
     if (options.dryRun) {
       // A dry run shows what would be stored, without taking a resourceVersion.
       if (await tx.get(ref))
