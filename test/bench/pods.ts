@@ -27,8 +27,8 @@ const server = await startServerProcess(
     MAX_CLUSTERS_PER_TENANT: "100000",
     RESYNC_SECONDS: String(RESYNC_SECONDS),
     // The 2,000-pod Deployment is past the default per-cluster quotas, and one token drives it all.
-    MAX_PODS_PER_CLUSTER: String(PODS),
-    MAX_OBJECTS_PER_CLUSTER: String(PODS + 1000),
+    MAX_PODS_PER_CLUSTER: String(Math.max(PODS, 1000)),
+    MAX_OBJECTS_PER_CLUSTER: String(Math.max(PODS, 1000) + 1000),
     RATE_LIMIT_RPS: "0",
   },
   { script: "start:api" },
