@@ -11,7 +11,7 @@
 import { spawn } from "node:child_process";
 import { Agent } from "node:https";
 import { httpsRequest, startServerProcess } from "../fixtures/server-process.ts";
-import { processGroupStats } from "./process-stats.ts";
+import { commandCpuSeconds, processGroupStats } from "./process-stats.ts";
 
 const PODS = Number(process.env.BENCH_PODS ?? 2000);
 const NODES = Number(process.env.BENCH_NODES ?? 20);
@@ -35,11 +35,23 @@ const server = await startServerProcess(
 );
 // BENCH_WORKERS_NODE_OPTIONS: node flags for the worker process alone (--cpu-prof, …).
 const workerFlags = (process.env.BENCH_WORKERS_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
-const workers = spawn(process.execPath, [...workerFlags, "--import", "tsx", "workers/src/main.ts"], {
-  env: server.env,
-  stdio: "ignore",
-  detached: true,
-});
+// BENCH_WORKER_PROCESSES: how many worker processes share the queues (they scale out).
+const WORKER_PROCESSES = Number(process.env.BENCH_WORKER_PROCESSES ?? 1);
+const workerProcesses = Array.from({ length: WORKER_PROCESSES }, () =>
+  spawn(process.execPath, [...workerFlags, "--import", "tsx", "workers/src/main.ts"], {
+    env: server.env,
+    stdio: "ignore",
+    detached: true,
+  }),
+);
+/** CPU seconds and resident memory of every worker process together. */
+function workersStats(): { cpuSeconds: number; rssBytes: number } {
+  const all = workerProcesses.map((w) => processGroupStats(w.pid!));
+  return {
+    cpuSeconds: all.reduce((sum, s) => sum + s.cpuSeconds, 0),
+    rssBytes: all.reduce((sum, s) => sum + s.rssBytes, 0),
+  };
+}
 const { database, caPem: ca } = server;
 const agent = new Agent({ keepAlive: true, maxSockets: 32, ca });
 const req = (method: string, path: string, token?: string, body?: unknown, contentType?: string) =>
@@ -124,7 +136,8 @@ async function scaleUp(token: string): Promise<void> {
   let lastReport = 0;
   const cpuBefore = {
     api: processGroupStats(server.child.pid!).cpuSeconds,
-    work: processGroupStats(workers.pid!).cpuSeconds,
+    work: workersStats().cpuSeconds,
+    postgres: commandCpuSeconds("postgres"),
   };
   // Counted in Postgres, not through the API: the benchmark should not load what it measures.
   for (;;) {
@@ -145,10 +158,11 @@ async function scaleUp(token: string): Promise<void> {
   }
   const cpuAfter = {
     api: processGroupStats(server.child.pid!).cpuSeconds,
-    work: processGroupStats(workers.pid!).cpuSeconds,
+    work: workersStats().cpuSeconds,
+    postgres: commandCpuSeconds("postgres"),
   };
   console.log(
-    `  CPU during the scale-up: API ${(cpuAfter.api - cpuBefore.api).toFixed(1)} s, workers ${(cpuAfter.work - cpuBefore.work).toFixed(1)} s`,
+    `  CPU during the scale-up: API ${(cpuAfter.api - cpuBefore.api).toFixed(1)} s, ${WORKER_PROCESSES} worker process(es) ${(cpuAfter.work - cpuBefore.work).toFixed(1)} s, Postgres ${(cpuAfter.postgres - cpuBefore.postgres).toFixed(1)} s`,
   );
   const seconds = (performance.now() - started) / 1000;
   const writes = (await clusterWrites(id)) - writesBefore;
@@ -239,7 +253,7 @@ async function manyIdleClusters(token: string): Promise<void> {
   );
   await sleep((RESYNC_SECONDS + 10) * 1000); // let in-flight reconciles and the armed resyncs finish
   const api = processGroupStats(server.child.pid!);
-  const work = processGroupStats(workers.pid!);
+  const work = workersStats();
   const [size] = await database.db.sql<
     { bytes: string }[]
   >`select pg_database_size(current_database())::text as bytes`;
@@ -251,7 +265,7 @@ async function manyIdleClusters(token: string): Promise<void> {
   await sleep(IDLE_SECONDS * 1000);
   const after = {
     api: processGroupStats(server.child.pid!).cpuSeconds,
-    work: processGroupStats(workers.pid!).cpuSeconds,
+    work: workersStats().cpuSeconds,
   };
   const idleWrites = (await allWrites()) - before.writes;
   const delayed = await countDelayedJobs();
@@ -289,13 +303,15 @@ try {
 } finally {
   agent.destroy();
   // A clean stop first (a --cpu-prof profile is written on exit), then whatever is left.
-  const exited = new Promise((r) => workers.once("exit", r));
-  workers.kill("SIGTERM");
+  const exited = Promise.all(workerProcesses.map((w) => new Promise((r) => w.once("exit", r))));
+  for (const w of workerProcesses) w.kill("SIGTERM");
   await Promise.race([exited, sleep(10_000)]);
-  try {
-    process.kill(-workers.pid!, "SIGKILL");
-  } catch {
-    // Gone already.
+  for (const w of workerProcesses) {
+    try {
+      process.kill(-w.pid!, "SIGKILL");
+    } catch {
+      // Gone already.
+    }
   }
   await server.cleanup();
 }

@@ -25,7 +25,7 @@ describe("object store", () => {
     store = new ObjectStore(t.db, { retention: 1000 });
     store.addSink({
       changesCommitted: async (_id, changes) => {
-        published.push(...changes);
+        published.push(...changes.map((p) => p.change));
       },
     });
   });

@@ -1,3 +1,4 @@
+import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import type { Change } from "../../../apps/api/src/kube/store/types.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import type { ReconcileKey } from "../runtime/reconcile-key.ts";
@@ -9,6 +10,7 @@ import type { ReconcileResult } from "../runtime/reconcile-worker.ts";
  */
 export interface Controller {
   name: string;
-  keysFor(change: Change): ReconcileKey[];
+  /** The keys a committed change wakes; `previous` is the object it replaced (absent for ADDED). */
+  keysFor(change: Change, previous?: KubeObject): ReconcileKey[];
   reconcile(runtime: Runtime, key: ReconcileKey): Promise<ReconcileResult | undefined>;
 }

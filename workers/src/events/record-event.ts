@@ -4,7 +4,7 @@ import { CORE_V1, type InProcessClient } from "../../../apps/api/src/kube/client
 import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { kubeTime } from "../../../apps/api/src/platform/clock.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
-import { withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
+import { type LockedWrites, withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
 
 /** Who reports an event: `kubelet` on a node, `default-scheduler`, `deployment-controller` … */
 export interface EventSource {
@@ -47,31 +47,66 @@ export async function recordEvent(
   }
 }
 
+/** One event to record: what it is about, and what happened. */
+export interface EventRecord {
+  involved: KubeObject;
+  input: EventInput;
+}
+
 /**
- * Records several events about one object in one transaction (a kubelet sync's Pulled, Created,
- * Started), with the same aggregation as recordEvent: one commit instead of one per event.
+ * Records several events in one transaction (a kubelet sync's Pulled, Created, Started; a
+ * scheduler pass's Scheduled), with the same aggregation as recordEvent: one commit instead of one
+ * per event.
  */
 export async function recordEvents(
   runtime: Runtime,
   clusterId: string,
   source: EventSource,
-  involved: KubeObject,
-  inputs: readonly EventInput[],
+  records: readonly EventRecord[],
   now: Date,
 ): Promise<void> {
-  if (inputs.length === 0) return;
+  if (records.length === 0) return;
   try {
-    await withClusterWriteLock(runtime, clusterId, source.component, async ({ client, tx }) => {
-      for (const input of inputs) {
-        const { namespace, name, event } = eventObject(source, involved, input, now);
-        // Read through the transaction: an AlreadyExists from the database would abort it.
-        const existing = await tx.get({ group: "", resource: "events", namespace, name });
-        if (existing) await bump(client, namespace, name, kubeTime(now));
-        else await client.create(CORE_V1("events"), namespace, event);
-      }
-    });
+    await withClusterWriteLock(runtime, clusterId, source.component, (locked) =>
+      recordEventsLocked(locked, source, records, now),
+    );
   } catch {
     // Best effort, as recordEvent.
+  }
+}
+
+/**
+ * recordEvents inside a locked section the caller holds, so events commit with the writes they
+ * report (a binding and its `Scheduled`). An event the API refuses (a namespace being deleted, a
+ * quota on events) is dropped, as client-go drops it, and leaves the section usable: refusals come
+ * before anything is written. A database error aborts the section, as any write's would.
+ */
+export async function recordEventsLocked(
+  locked: LockedWrites,
+  source: EventSource,
+  records: readonly EventRecord[],
+  now: Date,
+): Promise<void> {
+  const events = records.map(({ involved, input }) => eventObject(source, involved, input, now));
+  // Read through the transaction, all at once: an AlreadyExists from the database would abort it.
+  const byNamespace = new Map<string, string[]>();
+  for (const { namespace, name } of events)
+    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), name]);
+  const existing = new Set<string>();
+  for (const [namespace, names] of byNamespace) {
+    for (const name of await locked.tx.namesPresent("", "events", namespace, names))
+      existing.add(`${namespace}/${name}`);
+  }
+  for (const { namespace, name, event } of events) {
+    const key = `${namespace}/${name}`;
+    try {
+      if (existing.has(key)) await bump(locked.client, namespace, name, kubeTime(now));
+      else await locked.client.create(CORE_V1("events"), namespace, event);
+      // Two identical events in one batch: the second counts on the first.
+      existing.add(key);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+    }
   }
 }
 

@@ -5,7 +5,8 @@ import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { simulatedFailure } from "../../../apps/api/src/kube/simulation/simulated-failure.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import type { Controller } from "../controllers/controller.ts";
-import { recordEvents } from "../events/record-event.ts";
+import { withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
+import { type EventSource, recordEvents, recordEventsLocked } from "../events/record-event.ts";
 import { clusterSpeed } from "../runtime/cluster-speed.ts";
 import type { ReconcileKey } from "../runtime/reconcile-key.ts";
 import { loadPodWorld } from "./container-config.ts";
@@ -24,7 +25,7 @@ const NAME = "kubelet";
  */
 export const kubeletController: Controller = {
   name: NAME,
-  keysFor(change) {
+  keysFor(change, previous) {
     if (change.group !== "") return [];
     const key = (name: string): ReconcileKey => ({
       clusterId: change.clusterId,
@@ -35,7 +36,8 @@ export const kubeletController: Controller = {
     if (change.resource === "pods") {
       if (change.type === "DELETED") return [];
       const nodeName = (change.object.spec as { nodeName?: string } | undefined)?.nodeName;
-      return nodeName ? [key(change.name)] : [];
+      if (!nodeName || (previous && onlyStatusChanged(previous, change.object))) return [];
+      return [key(change.name)];
     }
     const waitedOn = ["secrets", "configmaps", "persistentvolumeclaims"];
     if (waitedOn.includes(change.resource) && change.type !== "DELETED") {
@@ -52,6 +54,17 @@ export const kubeletController: Controller = {
     return syncOnePod(runtime, key);
   },
 };
+
+/**
+ * A status write (its own, above all) gives the kubelet nothing to do: what a sync decides follows
+ * from the spec, the metadata and the clock, and timed steps have their own wake-ups. Skipping them
+ * halves the syncs of a starting pod.
+ */
+function onlyStatusChanged(previous: KubeObject, next: KubeObject): boolean {
+  const { resourceVersion: _pr, managedFields: _pm, ...previousMeta } = previous.metadata;
+  const { resourceVersion: _nr, managedFields: _nm, ...nextMeta } = next.metadata;
+  return jsonEqual(previous.spec, next.spec) && jsonEqual(previousMeta, nextMeta);
+}
 
 async function resyncNodePods(runtime: Runtime, key: ReconcileKey): Promise<undefined> {
   const client = new InProcessClient(runtime, key.clusterId, NAME);
@@ -119,32 +132,64 @@ async function syncOnePod(runtime: Runtime, key: ReconcileKey) {
       .catch(ignoreGone);
     return undefined;
   }
-  let written: KubeObject = pod;
-  if (!jsonEqual(result.status, pod.status)) {
-    try {
-      written = await client.update(
-        CORE_V1("pods"),
-        key.namespace,
-        key.name,
-        (current) => {
-          if (current.metadata.uid !== pod.metadata.uid) throw new ApiError("NotFound", "pod was replaced");
-          // Something else wrote the pod meanwhile (a label, a deletion): sync again on what is there.
-          if (current.metadata.resourceVersion !== pod.metadata.resourceVersion)
-            result = syncPod(current, ctx);
-          return { ...current, status: result.status };
-        },
-        "status",
-      );
-    } catch (err) {
-      // Gone or replaced: nothing to sync. A conflict is retried on a fresh read.
-      if (err instanceof ApiError && err.reason === "NotFound") return undefined;
-      throw err;
-    }
+  if (!jsonEqual(result.status, pod.status) || result.events.length > 0) {
+    const written = await writeSync(runtime, key, pod, ctx, result);
+    if (!written) return undefined;
+    result = written;
   }
-  await publishSideEffects(client, runtime, written, nodeName, result);
+  if (result.pulled.length > 0) await rememberImages(client, nodeName, result.pulled);
   return result.wakeAt !== undefined ? { requeueAfterMs: Math.max(1, result.wakeAt - now) } : undefined;
 }
 
+/**
+ * Writes a sync's status and the events that report it in one transaction, and returns the sync
+ * written: if something else wrote the pod since it was read (a label, a deletion), the sync is
+ * redone on what is stored. Undefined when the pod is gone or was replaced: nothing to sync.
+ */
+async function writeSync(
+  runtime: Runtime,
+  key: ReconcileKey,
+  pod: KubeObject,
+  ctx: SyncContext,
+  synced: SyncResult,
+): Promise<SyncResult | undefined> {
+  let result = synced;
+  const nodeName = ctx.node.name;
+  try {
+    await withClusterWriteLock(runtime, key.clusterId, NAME, async (locked) => {
+      let involved: KubeObject = pod;
+      if (!jsonEqual(result.status, pod.status)) {
+        involved = await locked.client.update(
+          CORE_V1("pods"),
+          key.namespace,
+          key.name,
+          (stored) => {
+            if (stored.metadata.uid !== pod.metadata.uid) throw new ApiError("NotFound", "pod was replaced");
+            if (stored.metadata.resourceVersion !== pod.metadata.resourceVersion)
+              result = syncPod(stored, ctx);
+            return { ...stored, status: result.status };
+          },
+          "status",
+        );
+      }
+      await recordEventsLocked(
+        locked,
+        kubeletSource(nodeName),
+        result.events.map((input) => ({ involved, input })),
+        runtime.clock.now(),
+      );
+    });
+    return result;
+  } catch (err) {
+    // A conflict is retried on a fresh read.
+    if (err instanceof ApiError && err.reason === "NotFound") return undefined;
+    throw err;
+  }
+}
+
+const kubeletSource = (nodeName: string): EventSource => ({ component: "kubelet", host: nodeName });
+
+/** A pod leaving the node: its last events, then the images it pulled, best effort. */
 async function publishSideEffects(
   client: InProcessClient,
   runtime: Runtime,
@@ -152,15 +197,8 @@ async function publishSideEffects(
   nodeName: string,
   result: SyncResult,
 ): Promise<void> {
-  const now = runtime.clock.now();
-  await recordEvents(
-    runtime,
-    client.clusterId,
-    { component: "kubelet", host: nodeName },
-    pod,
-    result.events,
-    now,
-  );
+  const records = result.events.map((input) => ({ involved: pod, input }));
+  await recordEvents(runtime, client.clusterId, kubeletSource(nodeName), records, runtime.clock.now());
   if (result.pulled.length > 0) await rememberImages(client, nodeName, result.pulled);
 }
 

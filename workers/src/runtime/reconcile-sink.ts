@@ -1,4 +1,4 @@
-import type { Change, ChangeSink } from "../../../apps/api/src/kube/store/types.ts";
+import type { ChangeSink, PendingChange } from "../../../apps/api/src/kube/store/types.ts";
 import type { Controller } from "../controllers/controller.ts";
 import { keyId } from "./reconcile-key.ts";
 import type { ReconcileQueue } from "./reconcile-queue.ts";
@@ -13,11 +13,11 @@ export class ReconcileSink implements ChangeSink {
     private readonly controllers: readonly Controller[],
   ) {}
 
-  async changesCommitted(_clusterId: string, changes: readonly Change[]): Promise<void> {
+  async changesCommitted(_clusterId: string, changes: readonly PendingChange[]): Promise<void> {
     const keys = new Map<string, Parameters<ReconcileQueue["enqueue"]>[0]>();
-    for (const change of changes) {
+    for (const { change, previous } of changes) {
       for (const controller of this.controllers) {
-        for (const key of controller.keysFor(change)) keys.set(keyId(key), key);
+        for (const key of controller.keysFor(change, previous)) keys.set(keyId(key), key);
       }
     }
     await Promise.all([...keys.values()].map((key) => this.queue.enqueue(key)));

@@ -6,11 +6,20 @@ import { ApiError } from "../../../apps/api/src/errors.ts";
 import { CORE_V1, type InProcessClient } from "../../../apps/api/src/kube/client/in-process-client.ts";
 import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { kubeTime } from "../../../apps/api/src/platform/clock.ts";
+import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
+import { withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
 import type { PodCondition } from "../controllers/shared/pods.ts";
-import { type EventSource, recordEvent } from "../events/record-event.ts";
+import {
+  type EventRecord,
+  type EventSource,
+  recordEvent,
+  recordEventsLocked,
+} from "../events/record-event.ts";
 import type { PodInfo } from "./pod-info.ts";
 
 export const SCHEDULER_NAME = "default-scheduler";
+/** kube-scheduler's writes carry its user agent as field manager; events name the profile. */
+export const FIELD_MANAGER = "kube-scheduler";
 const SOURCE: EventSource = { component: SCHEDULER_NAME };
 
 interface SchedulingCondition extends PodCondition {
@@ -22,32 +31,45 @@ function isStale(err: unknown): boolean {
   return err instanceof ApiError && (err.reason === "NotFound" || err.reason === "Conflict");
 }
 
-/** Binds the pod and records `Scheduled`; false when the pod changed under us (deleted, bound). */
-export async function bindPod(
-  client: InProcessClient,
-  pod: KubeObject,
-  nodeName: string,
+/** Bindings per locked section: short sections keep the cluster's other writers moving. */
+const BINDS_PER_SECTION = 50;
+
+/**
+ * Binds pods (DefaultBinder) and records their `Scheduled` events, a section of bindings and
+ * events per transaction. A pod that changed under us (deleted, bound by another pass) is skipped:
+ * the next pass sees the new state. Returns how many were bound.
+ */
+export async function bindPods(
+  runtime: Runtime,
+  clusterId: string,
+  binds: readonly { pod: KubeObject; nodeName: string }[],
   now: Date,
-): Promise<boolean> {
-  const { namespace = "", name = "" } = pod.metadata;
-  try {
-    await client.bind(namespace, name, nodeName);
-  } catch (err) {
-    if (isStale(err)) return false;
-    throw err;
+): Promise<number> {
+  let bound = 0;
+  let failure: ApiError | undefined;
+  for (let start = 0; start < binds.length; start += BINDS_PER_SECTION) {
+    const section = binds.slice(start, start + BINDS_PER_SECTION);
+    bound += await withClusterWriteLock(runtime, clusterId, FIELD_MANAGER, async (locked) => {
+      const scheduled: EventRecord[] = [];
+      for (const { pod, nodeName } of section) {
+        const { namespace = "", name = "" } = pod.metadata;
+        try {
+          // The binding handler refuses (stale, invalid) before it writes: the section stays usable.
+          await locked.client.bind(namespace, name, nodeName);
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          if (!isStale(err)) failure ??= err;
+          continue;
+        }
+        const message = `Successfully assigned ${namespace}/${name} to ${nodeName}`;
+        scheduled.push({ involved: pod, input: { type: "Normal", reason: "Scheduled", message } });
+      }
+      await recordEventsLocked(locked, SOURCE, scheduled, now);
+      return scheduled.length;
+    });
   }
-  await recordEvent(
-    client,
-    SOURCE,
-    pod,
-    {
-      type: "Normal",
-      reason: "Scheduled",
-      message: `Successfully assigned ${namespace}/${name} to ${nodeName}`,
-    },
-    now,
-  );
-  return true;
+  if (failure) throw failure;
+  return bound;
 }
 
 /**

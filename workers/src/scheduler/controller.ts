@@ -10,7 +10,7 @@ import type { Controller } from "../controllers/controller.ts";
 import { isPodTerminal } from "../controllers/shared/pods.ts";
 import { clusterSpeed } from "../runtime/cluster-speed.ts";
 import type { ReconcileKey } from "../runtime/reconcile-key.ts";
-import { bindPod, preemptVictims, recordUnschedulable } from "./bind.ts";
+import { bindPods, FIELD_MANAGER, preemptVictims, recordUnschedulable } from "./bind.ts";
 import { planPass } from "./plan-pass.ts";
 import { podInfo } from "./pod-info.ts";
 import { isMarkedUnschedulable, isPendingForScheduler, schedulingOrder } from "./queue.ts";
@@ -19,10 +19,7 @@ import { runLimited } from "./run-limited.ts";
 
 const NAME = "scheduler";
 
-/** kube-scheduler's writes carry its user agent as field manager; events name the profile. */
-const FIELD_MANAGER = "kube-scheduler";
-
-/** How many bindings or status writes of a pass run at once. */
+/** How many status writes of a pass run at once. */
 const WRITE_CONCURRENCY = 16;
 
 /**
@@ -64,8 +61,11 @@ async function reconcile(runtime: Runtime, key: ReconcileKey) {
   const pass = planPass(await readSnapshot(client, pods, pending), pending);
   const now = runtime.clock.now();
 
-  await runLimited(pass.binds, WRITE_CONCURRENCY, ({ pod, nodeName }) =>
-    bindPod(client, pod.pod, nodeName, now),
+  await bindPods(
+    runtime,
+    key.clusterId,
+    pass.binds.map(({ pod, nodeName }) => ({ pod: pod.pod, nodeName })),
+    now,
   );
   for (const p of pass.preemptions) await preemptVictims(client, p.pod, p.nodeName, p.victims, now);
   await runLimited(pass.failures, WRITE_CONCURRENCY, ({ pod, message, nominatedNodeName }) =>

@@ -30,7 +30,7 @@ export class WebhookEventHook implements CommitHook, ChangeSink {
     if (events) await recordClusterObjectEvents(sql, clusterId, events);
   }
 
-  async changesCommitted(_clusterId: string, changes: readonly Change[]): Promise<void> {
-    if (changes.some((change) => this.recorded.has(change))) await this.kick();
+  async changesCommitted(_clusterId: string, changes: readonly PendingChange[]): Promise<void> {
+    if (changes.some(({ change }) => this.recorded.has(change))) await this.kick();
   }
 }

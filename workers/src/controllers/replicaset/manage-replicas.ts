@@ -3,7 +3,7 @@ import { CORE_V1, type InProcessClient } from "../../../../apps/api/src/kube/cli
 import type { KubeObject } from "../../../../apps/api/src/kube/object/types.ts";
 import type { StoreTransaction } from "../../../../apps/api/src/kube/store/transaction.ts";
 import type { Runtime } from "../../../../apps/api/src/platform/runtime.ts";
-import { recordEvent } from "../../events/record-event.ts";
+import { recordEvent, recordEventsLocked } from "../../events/record-event.ts";
 import { type LockedWrites, withClusterWriteLock } from "../shared/cluster-write-lock.ts";
 import { controllerOf } from "../shared/owners.ts";
 import { podFromTemplate } from "../shared/pod-from-template.ts";
@@ -16,7 +16,7 @@ const PODS = CORE_V1("pods");
 /** burstReplicas: at most this many creations or deletions per sync. */
 const BURST_REPLICAS = 500;
 /** Writes per locked transaction: short sections keep the cluster's other writers moving. */
-const WRITES_PER_LOCK = 16;
+const WRITES_PER_LOCK = 50;
 
 export interface ManageContext {
   runtime: Runtime;
@@ -72,9 +72,6 @@ async function createPods(
   while (remaining > 0) {
     const size = Math.min(batch, remaining);
     const { created, error } = await createBatch(ctx, rs, size);
-    await Promise.all(
-      created.map((pod) => event(ctx, rs, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`)),
-    );
     if (error) {
       await event(ctx, rs, "Warning", "FailedCreate", `Error creating: ${error.message}`);
       return { message: error.message };
@@ -117,7 +114,7 @@ async function createSection(
 ): Promise<{ pods: KubeObject[]; error?: ApiError }> {
   try {
     return await withClusterWriteLock(ctx.runtime, ctx.clusterId, REPLICASET_CONTROLLER, (locked) =>
-      createInLock(locked, rs, want),
+      createInLock(locked, rs, want, ctx.now),
     );
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
@@ -137,6 +134,7 @@ async function createInLock(
   locked: LockedWrites,
   rs: ReplicaSet,
   want: number,
+  now: Date,
 ): Promise<{ pods: KubeObject[]; error?: ApiError }> {
   const pods: KubeObject[] = [];
   const fresh = await freshOwner(locked.tx, rs);
@@ -149,11 +147,31 @@ async function createInLock(
     } catch (err) {
       // Validation and admission refuse before writing anything, so the section stays usable and
       // commits what it created. Any other error (the database) aborts the section and the reconcile.
-      if (err instanceof ApiError) return { pods, error: err };
-      throw err;
+      if (!(err instanceof ApiError)) throw err;
+      await recordCreated(locked, fresh, pods, now);
+      return { pods, error: err };
     }
   }
+  await recordCreated(locked, fresh, pods, now);
   return { pods };
+}
+
+/** `SuccessfulCreate` for each pod, committed with the pods. */
+function recordCreated(
+  locked: LockedWrites,
+  rs: ReplicaSet,
+  pods: readonly KubeObject[],
+  now: Date,
+): Promise<void> {
+  const records = pods.map((pod) => ({
+    involved: rs,
+    input: {
+      type: "Normal" as const,
+      reason: "SuccessfulCreate",
+      message: `Created pod: ${pod.metadata.name}`,
+    },
+  }));
+  return recordEventsLocked(locked, { component: REPLICASET_CONTROLLER }, records, now);
 }
 
 async function deletePods(

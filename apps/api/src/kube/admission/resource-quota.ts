@@ -28,7 +28,7 @@ export async function admitResourceQuotas(
   now: Date,
 ): Promise<void> {
   if (!ref.namespace) return;
-  const quotas = (await tx.list("", "resourcequotas", ref.namespace)).filter((q) =>
+  const quotas = (await tx.lookupList("", "resourcequotas", ref.namespace)).filter((q) =>
     quotaCovers(q, ref.group, ref.resource, obj),
   );
   if (quotas.length === 0) return;

@@ -7,7 +7,15 @@ import { clusterGone } from "./errors.ts";
 import { BodyCodec, SecretCipher } from "./secret-encryption.ts";
 import { SharedObjectCache } from "./shared-object-cache.ts";
 import { StoreTransaction } from "./transaction.ts";
-import type { Change, ChangeSink, CommitHook, ListOptions, ListResult, RawListResult } from "./types.ts";
+import type {
+  Change,
+  ChangeSink,
+  CommitHook,
+  ListOptions,
+  ListResult,
+  PendingChange,
+  RawListResult,
+} from "./types.ts";
 
 export interface ObjectStoreOptions {
   /** Changes kept per cluster; older ones are compacted away. */
@@ -148,7 +156,7 @@ export class ObjectStore {
       }
       return value;
     });
-    const changes = storeTx?.changes ?? [];
+    const changes = storeTx?.pendingChanges() ?? [];
     if (changes.length > 0) await this.notify(clusterId, changes);
     return result as T;
   }
@@ -285,17 +293,20 @@ export class ObjectStore {
     }));
   }
 
-  private async notify(clusterId: string, changes: readonly Change[]): Promise<void> {
-    for (const sink of this.sinks) {
-      // The write is committed: a sink failure must not turn it into an error for the caller.
-      // Watchers fill gaps from the change log and resyncs repair missed reconciles.
-      await sink.changesCommitted(clusterId, changes).catch((err: unknown) => {
-        this.options.log?.error("change sink failed after commit", {
-          clusterId,
-          sink: sink.constructor.name,
-          ...errorFields(err),
-        });
-      });
-    }
+  private async notify(clusterId: string, changes: readonly PendingChange[]): Promise<void> {
+    // The sinks are independent (watchers, reconcile keys, webhooks): they run side by side.
+    await Promise.all(
+      this.sinks.map((sink) =>
+        // The write is committed: a sink failure must not turn it into an error for the caller.
+        // Watchers fill gaps from the change log and resyncs repair missed reconciles.
+        sink.changesCommitted(clusterId, changes).catch((err: unknown) => {
+          this.options.log?.error("change sink failed after commit", {
+            clusterId,
+            sink: sink.constructor.name,
+            ...errorFields(err),
+          });
+        }),
+      ),
+    );
   }
 }

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { redisKey } from "../../platform/redis.ts";
-import type { Change, ChangeSink } from "./types.ts";
+import type { Change, ChangeSink, PendingChange } from "./types.ts";
 
 /** The Redis channel carrying a cluster's committed changes to every API process watching it. */
 export function changeChannel(prefix: string, clusterId: string): string {
@@ -27,7 +27,8 @@ export class RedisChangePublisher implements ChangeSink {
     private readonly prefix: string,
   ) {}
 
-  async changesCommitted(clusterId: string, changes: readonly Change[]): Promise<void> {
+  async changesCommitted(clusterId: string, pending: readonly PendingChange[]): Promise<void> {
+    const changes = pending.map((p) => p.change);
     const inline = JSON.stringify({ changes });
     const message =
       inline.length <= INLINE_MESSAGE_LIMIT

@@ -27,6 +27,8 @@ export class StoreTransaction {
   readonly changes: Change[] = [];
   /** The stored object each MODIFIED or DELETED change replaced, by the change's version. */
   private readonly replaced = new Map<number, KubeObject>();
+  /** Admission lookups already made in this transaction, by "group/resource", then by query. */
+  private readonly lookups = new Map<string, Map<string, Promise<unknown>>>();
   private rv: number;
 
   constructor(
@@ -59,6 +61,37 @@ export class StoreTransaction {
         ${namespace !== undefined ? this.tx`and namespace = ${namespace}` : this.tx``}
       order by namespace, name`;
     return rows.map((r) => this.codec.decode(group, resource, r.body));
+  }
+
+  /**
+   * `get` for checks that only read (the namespace of a create, a pod's service account): asked
+   * again in the same transaction, the answer comes from memory, as nothing but this transaction
+   * can write the cluster until it commits; its own writes to the resource forget the answers.
+   * The object is shared between lookups: callers must not change it.
+   */
+  lookup(ref: ObjectRef): Promise<KubeObject | undefined> {
+    return this.memo(ref.group, ref.resource, `${ref.namespace}/${ref.name}`, () => this.get(ref));
+  }
+
+  /** `list` for checks that only read (quotas, priority classes), memoised as `lookup`. */
+  lookupList(group: string, resource: string, namespace?: string): Promise<KubeObject[]> {
+    return this.memo(group, resource, `list:${namespace ?? "*"}`, () =>
+      this.list(group, resource, namespace),
+    );
+  }
+
+  private memo<T>(group: string, resource: string, query: string, read: () => Promise<T>): Promise<T> {
+    const kind = `${group}/${resource}`;
+    const answers = this.lookups.get(kind) ?? new Map<string, Promise<unknown>>();
+    this.lookups.set(kind, answers);
+    let answer = answers.get(query) as Promise<T> | undefined;
+    if (!answer) {
+      answer = read();
+      answers.set(query, answer);
+      // A failed read is not an answer: the next lookup asks the database again.
+      answer.catch(() => answers.delete(query));
+    }
+    return answer;
   }
 
   /** Creates objects; AlreadyExists if any is there. Assigns uid (unless given), timestamps, versions. */
@@ -181,6 +214,16 @@ export class StoreTransaction {
     return last;
   }
 
+  /** Which of `names` exist in one namespace of a resource. */
+  async namesPresent(group: string, resource: string, namespace: string, names: readonly string[]) {
+    if (names.length === 0) return new Set<string>();
+    const rows = await this.tx<{ name: string }[]>`
+      select name from objects
+      where cluster_id = ${this.clusterId} and api_group = ${group} and resource = ${resource}
+        and namespace = ${namespace} and name = any(${this.tx.array([...names])})`;
+    return new Set(rows.map((r) => r.name));
+  }
+
   /** Objects whose ownerReferences name `ownerUid` (for cascading deletion). */
   async dependentsOf(ownerUid: string): Promise<{ ref: ObjectRef; object: KubeObject }[]> {
     const rows = await this.tx<
@@ -228,6 +271,7 @@ export class StoreTransaction {
     previous?: KubeObject,
   ): void {
     this.changes.push({ clusterId: this.clusterId, rv, type, ...ref, object });
+    this.lookups.delete(`${ref.group}/${ref.resource}`);
     if (previous) this.replaced.set(rv, previous);
   }
 }

@@ -34,7 +34,8 @@ export interface CommitHook {
 
 /** Told about every commit, after it is durable: publishes to watchers, enqueues reconciles. */
 export interface ChangeSink {
-  changesCommitted(clusterId: string, changes: readonly Change[]): Promise<void>;
+  /** After a commit, in the writer's process: the changes in version order, each with what it replaced. */
+  changesCommitted(clusterId: string, changes: readonly PendingChange[]): Promise<void>;
 }
 
 export interface CreateOptions {

@@ -16,7 +16,7 @@ export async function requireLiveNamespace(
   const namespace = req.path.namespace;
   if (!req.def.namespaced || !namespace) return;
   const ref = { group: "", resource: "namespaces", namespace: "", name: namespace };
-  const ns = await tx.get(ref);
+  const ns = await tx.lookup(ref);
   if (!ns) throw objectNotFound(ref);
   const terminating =
     ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === "Terminating";

@@ -99,7 +99,7 @@ export const persistentVolumeClaimStrategy: Strategy = {
     else next.status = structuredClone(prev.status);
   },
   async beforeCreate(pvc, ctx) {
-    admitDefaultStorageClass(pvc, await ctx.tx.list("storage.k8s.io", "storageclasses"));
+    admitDefaultStorageClass(pvc, await ctx.tx.lookupList("storage.k8s.io", "storageclasses"));
     addProtectionFinalizer(pvc);
   },
   validate: (pvc) => validatePersistentVolumeClaimSpec(pvc.spec, "spec"),

@@ -92,7 +92,7 @@ export async function shouldAutomountToken(
   tx: StoreTransaction,
 ): Promise<boolean> {
   if (typeof spec.automountServiceAccountToken === "boolean") return spec.automountServiceAccountToken;
-  const account = await tx.get({
+  const account = await tx.lookup({
     group: "",
     resource: "serviceaccounts",
     namespace,
@@ -112,7 +112,7 @@ export async function admitPriority(pod: JsonObject, podName: string, tx: StoreT
   const className = asString(spec.priorityClassName);
   let priority = 0;
   let preemption: string | undefined = "PreemptLowerPriority";
-  const classes = await tx.list("scheduling.k8s.io", "priorityclasses");
+  const classes = await tx.lookupList("scheduling.k8s.io", "priorityclasses");
   const chosen = className
     ? classes.find((c) => c.metadata.name === className)
     : classes.find((c) => c.globalDefault === true);

@@ -14,7 +14,7 @@ export const ingressStrategy: Strategy = {
     carryStatusAndGeneration(next, prev, specChanged(next, prev));
   },
   async beforeCreate(obj, ctx) {
-    admitDefaultIngressClass(obj, await ctx.tx.list("networking.k8s.io", "ingressclasses"));
+    admitDefaultIngressClass(obj, await ctx.tx.lookupList("networking.k8s.io", "ingressclasses"));
   },
   validate: (obj) => validateIngress(obj),
   validateUpdate: (next, prev) => validateIngressUpdate(next, prev),
