@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { ApiError } from "../../../apps/api/src/errors.ts";
 import { CORE_V1, type InProcessClient } from "../../../apps/api/src/kube/client/in-process-client.ts";
 import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
+import { type PreparedCreate, storeCreates } from "../../../apps/api/src/kube/server/handlers/create.ts";
 import { kubeTime } from "../../../apps/api/src/platform/clock.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import { type LockedWrites, withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
@@ -97,13 +98,26 @@ export async function recordEventsLocked(
     for (const name of await locked.tx.namesPresent("", "events", namespace, names))
       existing.add(`${namespace}/${name}`);
   }
+  const created: PreparedCreate[] = [];
+  const repeats: { namespace: string; name: string }[] = [];
   for (const { namespace, name, event } of events) {
     const key = `${namespace}/${name}`;
+    if (existing.has(key)) {
+      repeats.push({ namespace, name });
+      continue;
+    }
+    existing.add(key);
     try {
-      if (existing.has(key)) await bump(locked.client, namespace, name, kubeTime(now));
-      else await locked.client.create(CORE_V1("events"), namespace, event);
-      // Two identical events in one batch: the second counts on the first.
-      existing.add(key);
+      created.push(locked.client.prepareCreate(CORE_V1("events"), namespace, event));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+    }
+  }
+  // New events in one insert; a refused one (and those after it) is dropped.
+  await storeCreates(locked.tx, created);
+  for (const { namespace, name } of repeats) {
+    try {
+      await bump(locked.client, namespace, name, kubeTime(now));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
     }

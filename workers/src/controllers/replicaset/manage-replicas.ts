@@ -1,6 +1,8 @@
 import { ApiError } from "../../../../apps/api/src/errors.ts";
 import { CORE_V1, type InProcessClient } from "../../../../apps/api/src/kube/client/in-process-client.ts";
+import { jsonEqual } from "../../../../apps/api/src/kube/object/equality.ts";
 import type { KubeObject } from "../../../../apps/api/src/kube/object/types.ts";
+import { type PreparedCreate, storeCreates } from "../../../../apps/api/src/kube/server/handlers/create.ts";
 import type { StoreTransaction } from "../../../../apps/api/src/kube/store/transaction.ts";
 import type { Runtime } from "../../../../apps/api/src/platform/runtime.ts";
 import { recordEvent, recordEventsLocked } from "../../events/record-event.ts";
@@ -112,9 +114,17 @@ async function createSection(
   rs: ReplicaSet,
   want: number,
 ): Promise<{ pods: KubeObject[]; error?: ApiError }> {
+  // The pods are built, defaulted and validated before the lock: the section only counts and stores.
+  let prepared: PreparedCreate[];
+  try {
+    prepared = preparePods(ctx.client, rs, want);
+  } catch (err) {
+    if (err instanceof ApiError) return { pods: [], error: err };
+    throw err;
+  }
   try {
     return await withClusterWriteLock(ctx.runtime, ctx.clusterId, REPLICASET_CONTROLLER, (locked) =>
-      createInLock(locked, rs, want, ctx.now),
+      createInLock(locked, rs, prepared, ctx.now),
     );
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
@@ -129,31 +139,34 @@ async function createSection(
   }
 }
 
-/** Inside the lock: up to `want` pods, never more than the ReplicaSet, read now, still lacks. */
+function preparePods(client: InProcessClient, rs: ReplicaSet, count: number): PreparedCreate[] {
+  const namespace = rs.metadata.namespace ?? "";
+  return Array.from({ length: count }, () =>
+    client.prepareCreate(PODS, namespace, podFromTemplate(rs.spec.template, rs)),
+  );
+}
+
+/** Inside the lock: of the prepared pods, as many as the ReplicaSet, read now, still lacks. */
 async function createInLock(
   locked: LockedWrites,
   rs: ReplicaSet,
-  want: number,
+  prepared: readonly PreparedCreate[],
   now: Date,
 ): Promise<{ pods: KubeObject[]; error?: ApiError }> {
-  const pods: KubeObject[] = [];
   const fresh = await freshOwner(locked.tx, rs);
-  if (!fresh) return { pods };
+  if (!fresh) return { pods: [] };
   const room = specReplicas(fresh) - (await activePodsOf(locked.tx, fresh)).length;
-  const namespace = fresh.metadata.namespace ?? "";
-  for (let i = 0; i < Math.min(want, room); i++) {
-    try {
-      pods.push(await locked.client.create(PODS, namespace, podFromTemplate(fresh.spec.template, fresh)));
-    } catch (err) {
-      // Validation and admission refuse before writing anything, so the section stays usable and
-      // commits what it created. Any other error (the database) aborts the section and the reconcile.
-      if (!(err instanceof ApiError)) throw err;
-      await recordCreated(locked, fresh, pods, now);
-      return { pods, error: err };
-    }
-  }
-  await recordCreated(locked, fresh, pods, now);
-  return { pods };
+  if (room <= 0) return { pods: [] };
+  const count = Math.min(prepared.length, room);
+  // The template changed since the reconcile read it: the pods come from the one stored now.
+  const pods = jsonEqual(fresh.spec.template, rs.spec.template)
+    ? prepared.slice(0, count)
+    : preparePods(locked.client, fresh, count);
+  // Admission refuses before anything is written, so the section commits what it created. Any other
+  // error (the database) aborts the section and the reconcile.
+  const { created, error } = await storeCreates(locked.tx, pods);
+  await recordCreated(locked, fresh, created, now);
+  return error ? { pods: created, error } : { pods: created };
 }
 
 /** `SuccessfulCreate` for each pod, committed with the pods. */

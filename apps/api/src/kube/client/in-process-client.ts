@@ -2,13 +2,16 @@ import { ApiError } from "../../errors.ts";
 import type { Runtime } from "../../platform/runtime.ts";
 import type { KubeObject } from "../object/types.ts";
 import { findResource } from "../registry/registry.ts";
+import type { ResourceDefinition } from "../registry/types.ts";
+import { matchesLabels, parseLabelSelector } from "../selectors/label-selector.ts";
 import type { KubeRequest } from "../server/handlers/context.ts";
-import { createObject } from "../server/handlers/create.ts";
+import { createObject, type PreparedCreate, prepareCreate } from "../server/handlers/create.ts";
 import { deleteObject } from "../server/handlers/delete.ts";
 import { modifyObject } from "../server/handlers/modify.ts";
 import { getHandler, listHandler } from "../server/handlers/read.ts";
 import { bindingHandler } from "../server/handlers/special.ts";
 import type { WriteOptions } from "../server/handlers/write-options.ts";
+import { SecretCipher } from "../store/secret-encryption.ts";
 
 export interface ResourceId {
   group: string;
@@ -21,6 +24,21 @@ export interface ResourceId {
  * store and publishing as an HTTP request, without HTTP (ARCHITECTURE §1: workers never write
  * around the store).
  */
+/**
+ * Lists the store can follow (FollowedLists): served as stored (same version, no conversion) and
+ * stored in the clear.
+ */
+function followable(def: ResourceDefinition): boolean {
+  const { storage } = def;
+  return (
+    !def.conversion &&
+    storage.group === def.group &&
+    storage.resource === def.resource &&
+    storage.version === def.version &&
+    !SecretCipher.applies(def.group, def.resource)
+  );
+}
+
 export class InProcessClient {
   constructor(
     private readonly runtime: Runtime,
@@ -38,7 +56,21 @@ export class InProcessClient {
     }
   }
 
+  /**
+   * The objects of a resource (in one namespace, or all), optionally by label selector. The objects
+   * are shared with other readers and frozen where the store follows the list: never change them.
+   */
   async list(id: ResourceId, namespace?: string, labelSelector?: string): Promise<KubeObject[]> {
+    const def = findResource(id.group, id.version, id.resource);
+    if (def && followable(def)) {
+      const all = await this.runtime.store.listFollowed(this.clusterId, def.group, def.resource);
+      const selector = labelSelector ? parseLabelSelector(labelSelector) : undefined;
+      return all.filter(
+        (o) =>
+          (!def.namespaced || namespace === undefined || o.metadata.namespace === namespace) &&
+          (!selector || matchesLabels(selector, o.metadata.labels)),
+      );
+    }
     const req = this.request(id, namespace);
     if (labelSelector) req.query.set("labelSelector", labelSelector);
     return ((await listHandler(req)).body as { items: KubeObject[] }).items;
@@ -46,6 +78,11 @@ export class InProcessClient {
 
   create(id: ResourceId, namespace: string, obj: KubeObject): Promise<KubeObject> {
     return createObject(this.request(id, namespace), obj, this.writeOptions());
+  }
+
+  /** The part of a create that needs no transaction, for storeCreates in a locked section. */
+  prepareCreate(id: ResourceId, namespace: string, obj: KubeObject): PreparedCreate {
+    return prepareCreate(this.request(id, namespace), obj, this.writeOptions());
   }
 
   /** Read-modify-write inside one transaction: `mutate` sees the current object. */

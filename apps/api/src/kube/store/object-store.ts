@@ -1,9 +1,10 @@
-import type { PendingQuery, Row, TransactionSql } from "postgres";
+import type { PendingQuery, Row, Sql, TransactionSql } from "postgres";
 import type { Db } from "../../../../../db/client.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { errorFields } from "../../platform/logger.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { clusterGone } from "./errors.ts";
+import { FollowedLists } from "./followed-lists.ts";
 import { BodyCodec, SecretCipher } from "./secret-encryption.ts";
 import { SharedObjectCache } from "./shared-object-cache.ts";
 import { StoreTransaction } from "./transaction.ts";
@@ -44,6 +45,10 @@ function labelled(text: string, typeMeta: { apiVersion: string; kind: string }):
 /** What the shared object cache may hold, as JSON text, per process. */
 const SHARED_OBJECT_CACHE_BYTES = 64 * 1024 * 1024;
 
+/** How many lists (one resource of one cluster) a process follows at most, and for how long unread. */
+const FOLLOWED_LISTS = 512;
+const FOLLOWED_LIST_IDLE_MS = 120_000;
+
 /** Compaction runs when a write crosses a multiple of this many versions: cheap, and never a loop. */
 const COMPACT_EVERY = 500;
 
@@ -56,6 +61,7 @@ export class ObjectStore {
   private readonly sinks: ChangeSink[] = [];
   private readonly hooks: CommitHook[] = [];
   private readonly sharedObjects = new SharedObjectCache(SHARED_OBJECT_CACHE_BYTES);
+  private readonly followed: FollowedLists;
   private readonly now: () => Date;
   private readonly codec: BodyCodec;
 
@@ -65,6 +71,14 @@ export class ObjectStore {
   ) {
     this.now = options.now ?? (() => new Date());
     this.codec = new BodyCodec(options.secretCipher);
+    this.followed = new FollowedLists(
+      db.sql,
+      (group, resource, body) => this.codec.decode(group, resource, body),
+      {
+        maxLists: FOLLOWED_LISTS,
+        maxIdleMs: FOLLOWED_LIST_IDLE_MS,
+      },
+    );
   }
 
   addSink(sink: ChangeSink): void {
@@ -193,6 +207,16 @@ export class ObjectStore {
   }
 
   /**
+   * Every object of a resource in the cluster (list order), for readers that do not change what
+   * they get (controllers): kept in memory and brought up to date from the change log on each read
+   * (FollowedLists). The objects are frozen. Only for resources stored in the clear.
+   */
+  async listFollowed(clusterId: string, group: string, resource: string): Promise<KubeObject[]> {
+    this.assertInTheClear(group, resource);
+    return this.followed.list(clusterId, group, resource, () => this.list(clusterId, { group, resource }));
+  }
+
+  /**
    * list() for readers that do not change what they get (Table rows): unchanged objects are parsed
    * once and shared from a cache. Only for resources stored in the clear.
    */
@@ -229,33 +253,45 @@ export class ObjectStore {
     if (SecretCipher.applies(group, resource)) throw new Error(`${resource} are not stored in the clear`);
   }
 
-  /** One page of a list, with the version of the same snapshot; `body` selects what each row holds. */
+  /**
+   * One page of a list, with the version of the same snapshot; `body` selects what each row holds.
+   * One statement reads both (a statement sees one snapshot): no transaction, one round trip. The
+   * counter row joins the objects, so a cluster that is gone answers no row at all, and an empty
+   * list one row without an object.
+   */
   private async listPage<T>(
     clusterId: string,
     options: ListOptions,
-    body: (sql: TransactionSql) => PendingQuery<Row[]>,
+    body: (sql: Sql) => PendingQuery<Row[]>,
   ): Promise<ListPage<T>> {
     const { group, resource, namespace, limit, after } = options;
-    return this.db.sql.begin("isolation level repeatable read read only", async (sql) => {
-      const [counter] = await sql<{ rv: number }[]>`
-        select rv from cluster_versions where cluster_id = ${clusterId}`;
-      if (!counter) throw clusterGone(clusterId);
-      const rows = await sql<ListPage<T>["rows"]>`
+    const sql = this.db.sql;
+    const rows = await sql<
+      { list_rv: number; body: T | null; rv: number; namespace: string; name: string }[]
+    >`
+      select counter.rv as list_rv, o.body, o.rv, o.namespace, o.name
+      from cluster_versions counter
+      left join lateral (
         select ${body(sql)} as body, rv, namespace, name from objects
         where cluster_id = ${clusterId} and api_group = ${group} and resource = ${resource}
           ${namespace !== undefined ? sql`and namespace = ${namespace}` : sql``}
           ${after ? sql`and (namespace, name) > (${after.namespace}, ${after.name})` : sql``}
         order by namespace, name
-        ${limit ? sql`limit ${limit + 1}` : sql``}`;
-      const page = limit && rows.length > limit ? rows.slice(0, limit) : [...rows];
-      const lastRow = page[page.length - 1];
-      const more = limit !== undefined && rows.length > limit && lastRow;
-      return {
-        rows: page,
-        resourceVersion: counter.rv,
-        ...(more ? { last: { namespace: lastRow.namespace, name: lastRow.name } } : {}),
-      };
-    }) as Promise<ListPage<T>>;
+        ${limit ? sql`limit ${limit + 1}` : sql``}
+      ) o on true
+      where counter.cluster_id = ${clusterId}
+      order by o.namespace, o.name`;
+    const first = rows[0];
+    if (!first) throw clusterGone(clusterId);
+    const found = first.body === null ? [] : (rows as ListPage<T>["rows"]);
+    const page = limit && found.length > limit ? found.slice(0, limit) : found;
+    const lastRow = page[page.length - 1];
+    const more = limit !== undefined && found.length > limit && lastRow;
+    return {
+      rows: page,
+      resourceVersion: first.list_rv,
+      ...(more ? { last: { namespace: lastRow.namespace, name: lastRow.name } } : {}),
+    };
   }
 
   /** The cluster's current version and the oldest version the change log can still replay after. */

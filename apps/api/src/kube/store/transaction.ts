@@ -131,11 +131,25 @@ export class StoreTransaction {
       rv,
       body: this.codec.encode(ref.group, ref.resource, body),
     }));
-    const inserted = await this.tx`
+    const inserted = await this.tx<
+      { namespace: string; name: string; resource: string; api_group: string }[]
+    >`
       insert into objects ${this.tx(rows)}
       on conflict do nothing
       returning namespace, name, resource, api_group`;
     if (inserted.length !== rows.length) {
+      // All or nothing, and no version spent: the transaction stays usable for the caller.
+      for (const row of inserted) {
+        await this.tx`
+          delete from objects
+          where cluster_id = ${this.clusterId} and api_group = ${row.api_group} and resource = ${row.resource}
+            and namespace = ${row.namespace} and name = ${row.name}`;
+      }
+      // Another write of this transaction took a version meanwhile: the spent ones cannot be given
+      // back, and a hole in the versions would stall watchers, so the transaction must not commit.
+      if (this.rv !== stored[stored.length - 1]!.rv)
+        throw new Error("concurrent creates in one transaction clashed");
+      this.rv = stored[0]!.rv - 1;
       const done = new Set(inserted.map((r) => `${r.api_group}/${r.resource}/${r.namespace}/${r.name}`));
       const clash = stored.find(
         ({ ref }) => !done.has(`${ref.group}/${ref.resource}/${ref.namespace}/${ref.name}`),

@@ -1,9 +1,10 @@
 import { ApiError } from "../../../errors.ts";
 import { kubeTime } from "../../../platform/clock.ts";
 import { admitResourceQuotas } from "../../admission/resource-quota.ts";
-import type { KubeObject } from "../../object/types.ts";
+import type { KubeObject, ObjectRef } from "../../object/types.ts";
 import { updateManagedFields } from "../../patch/index.ts";
 import type { StrategyContext } from "../../registry/types.ts";
+import type { StoreTransaction } from "../../store/transaction.ts";
 import { decodeObjectBody } from "../request-body.ts";
 import {
   checkUnknownFields,
@@ -59,6 +60,35 @@ export async function createObject(
   options: WriteOptions,
   managed = true,
 ): Promise<KubeObject> {
+  const prepared = prepareCreate(req, input, options, managed);
+  const { def } = req;
+  const stored = await transactMaybeDry(req, options.dryRun, async (tx) => {
+    const ref = await admitCreate(tx, prepared);
+    const obj = toStorage(req, prepared.obj);
+    if (options.dryRun) {
+      // A dry run shows what would be stored, without taking a resourceVersion.
+      if (await tx.get(ref)) return tx.create(ref, obj, { trackGeneration: def.strategy.tracksGeneration });
+      return dryRunView(obj, req.now, def.strategy.tracksGeneration);
+    }
+    return tx.create(ref, obj, { trackGeneration: def.strategy.tracksGeneration });
+  });
+  return fromStorage(req, stored);
+}
+
+/** A create checked outside any transaction: defaulted, validated, with its managed fields. */
+export interface PreparedCreate {
+  req: KubeRequest;
+  obj: KubeObject;
+  ctx: StrategyContext;
+}
+
+/** The create steps that need no transaction: they run before the cluster's write lock is taken. */
+export function prepareCreate(
+  req: KubeRequest,
+  input: KubeObject,
+  options: WriteOptions,
+  managed = true,
+): PreparedCreate {
   const { def } = req;
   const obj = structuredClone(input);
   const urlNamespace = req.path.namespace;
@@ -86,21 +116,60 @@ export async function createObject(
       now: req.now,
     }).managedFields as never;
   }
+  return { req, obj, ctx };
+}
+
+/** The admission a create passes inside its transaction: a live namespace, the strategy, quotas. */
+async function admitCreate(tx: StoreTransaction, { req, obj, ctx }: PreparedCreate): Promise<ObjectRef> {
   const name = obj.metadata.name!;
-  const stored = await transactMaybeDry(req, options.dryRun, async (tx) => {
-    await requireLiveNamespace(req, tx, name);
-    await def.strategy.beforeCreate?.(obj, { ...ctx, tx });
-    const ref = storageRef(req, name);
-    await admitResourceQuotas(tx, ref, obj, req.now);
-    if (options.dryRun) {
-      // A dry run shows what would be stored, without taking a resourceVersion.
-      if (await tx.get(ref))
-        return tx.create(ref, toStorage(req, obj), { trackGeneration: def.strategy.tracksGeneration });
-      return dryRunView(toStorage(req, obj), req.now, def.strategy.tracksGeneration);
+  await requireLiveNamespace(req, tx, name);
+  await req.def.strategy.beforeCreate?.(obj, { ...ctx, tx });
+  const ref = storageRef(req, name);
+  await admitResourceQuotas(tx, ref, obj, req.now);
+  return ref;
+}
+
+/**
+ * Stores prepared creates (not dry runs) in the caller's transaction, admitted one by one as
+ * createObject admits them, inserted together: one statement for a batch of events or pods. Stops
+ * at the first refusal, with what was created before it. A ResourceQuota counts the objects stored,
+ * so an object whose namespace has quotas is inserted at once, before the next one is admitted.
+ * AlreadyExists refuses the whole insert it was in (the transaction stays usable).
+ */
+export async function storeCreates(
+  tx: StoreTransaction,
+  prepared: readonly PreparedCreate[],
+): Promise<{ created: KubeObject[]; error?: ApiError }> {
+  const created: KubeObject[] = [];
+  let batch: { ref: ObjectRef; object: KubeObject; from: PreparedCreate }[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    // One batch holds one resource of one request shape (the caller's), so one option fits all.
+    const trackGeneration = items[0]!.from.req.def.strategy.tracksGeneration;
+    const stored = await tx.createMany(items, { trackGeneration });
+    created.push(...stored.map((object, i) => fromStorage(items[i]!.from.req, object)));
+  };
+  let refused: ApiError | undefined;
+  try {
+    for (const one of prepared) {
+      const ref = await admitCreate(tx, one).catch((err: unknown) => {
+        if (err instanceof ApiError) refused = err;
+        else throw err;
+      });
+      if (!ref) break;
+      batch.push({ ref, object: toStorage(one.req, one.obj), from: one });
+      const quotas = ref.namespace ? await tx.lookupList("", "resourcequotas", ref.namespace) : [];
+      if (quotas.length > 0) await flush();
     }
-    return tx.create(ref, toStorage(req, obj), { trackGeneration: def.strategy.tracksGeneration });
-  });
-  return fromStorage(req, stored);
+    // Those admitted before a refusal are created, as a sequence of single creates would have.
+    await flush();
+  } catch (err) {
+    if (err instanceof ApiError) return { created, error: err };
+    throw err;
+  }
+  return refused ? { created, error: refused } : { created };
 }
 
 function dryRunView(obj: KubeObject, now: Date, tracksGeneration: boolean): KubeObject {

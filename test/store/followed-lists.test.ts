@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { ApiError } from "../../apps/api/src/errors.ts";
+import type { KubeObject, ObjectRef } from "../../apps/api/src/kube/object/types.ts";
+import { ObjectStore } from "../../apps/api/src/kube/store/object-store.ts";
+import { createTestDatabase, type TestDatabase } from "../fixtures/database.ts";
+
+const cm = (namespace: string, name: string, k = "v"): KubeObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name, namespace },
+  data: { k },
+});
+const ref = (namespace: string, name: string): ObjectRef => ({
+  group: "",
+  resource: "configmaps",
+  namespace,
+  name,
+});
+const names = (objects: readonly KubeObject[]) =>
+  objects.map((o) => `${o.metadata.namespace}/${o.metadata.name}=${(o.data as { k: string }).k}`);
+
+describe("followed lists (the store's informer)", () => {
+  let t: TestDatabase;
+  // A small retention, so that compaction leaves a followed list behind.
+  let store: ObjectStore;
+
+  before(async () => {
+    t = await createTestDatabase();
+    store = new ObjectStore(t.db, { retention: 5 });
+    await store.initCluster("f1");
+  });
+  after(() => t.drop());
+
+  const follow = () => store.listFollowed("f1", "", "configmaps");
+  const fresh = async () => (await store.list("f1", { group: "", resource: "configmaps" })).items;
+
+  test("a followed list equals a fresh list after creates, updates and deletes", async () => {
+    await store.transact("f1", async (tx) => {
+      await tx.create(ref("b", "x"), cm("b", "x"));
+      await tx.create(ref("a", "z"), cm("a", "z"));
+      await tx.create(ref("a-b", "y"), cm("a-b", "y"));
+    });
+    assert.deepEqual(names(await follow()), names(await fresh()));
+    assert.deepEqual(names(await follow()), ["a/z=v", "a-b/y=v", "b/x=v"]);
+
+    await store.transact("f1", async (tx) => {
+      await tx.update(ref("a", "z"), cm("a", "z", "w"));
+      await tx.delete(ref("b", "x"));
+      await tx.create(ref("a", "a"), cm("a", "a"));
+    });
+    assert.deepEqual(names(await follow()), ["a/a=v", "a/z=w", "a-b/y=v"]);
+    assert.deepEqual(names(await follow()), names(await fresh()));
+  });
+
+  test("objects handed out are frozen: a reader cannot change what others read", async () => {
+    const [first] = await follow();
+    assert.throws(() => {
+      (first!.data as Record<string, string>).k = "changed";
+    }, TypeError);
+    assert.equal(((await follow())[0]!.data as { k: string }).k, "v");
+  });
+
+  test("a list the change log no longer reaches back to is read whole again", async () => {
+    await follow();
+    // Past the next compaction (every 500 versions), which keeps only the last 5 changes.
+    await store.transact("f1", async (tx) => {
+      for (let i = 0; i < 500; i++) await tx.update(ref("a", "z"), cm("a", "z", `w${i}`));
+    });
+    assert.ok(((await store.versions("f1"))?.compactedRv ?? 0) > 0, "the log was compacted");
+    assert.deepEqual(names(await follow()), names(await fresh()));
+    assert.deepEqual(names(await follow()), ["a/a=v", "a/z=w499", "a-b/y=v"]);
+  });
+
+  test("concurrent readers share one catch-up and see the same list", async () => {
+    await store.transact("f1", (tx) => tx.create(ref("c", "c"), cm("c", "c")));
+    const [one, two] = await Promise.all([follow(), follow()]);
+    assert.deepEqual(names(one!), names(two!));
+    assert.deepEqual(names(one!), names(await fresh()));
+  });
+
+  test("a cluster that is gone is NotFound", async () => {
+    await store.dropCluster("f1");
+    await assert.rejects(follow(), (err: ApiError) => err.status === 404);
+  });
+});

@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { CORE_V1, InProcessClient } from "../../apps/api/src/kube/client/in-process-client.ts";
+import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
+import { storeCreates } from "../../apps/api/src/kube/server/handlers/create.ts";
+import { withClusterWriteLock } from "../../workers/src/controllers/shared/cluster-write-lock.ts";
+import type { TestRuntime } from "../fixtures/runtime.ts";
+import { requestOk, startTestCluster, type TestCluster } from "./fixtures/sim-cluster.ts";
+
+const configMap = (name: string): KubeObject => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  metadata: { name },
+  data: { k: name },
+});
+
+/** Creates prepared in a controller's locked section land in one insert, admitted one by one. */
+describe("batched creates in a locked section", () => {
+  let t: TestRuntime;
+  let cluster: TestCluster;
+  let client: InProcessClient;
+
+  before(async () => {
+    cluster = await startTestCluster("batch", []);
+    t = cluster.t;
+    client = new InProcessClient(t.runtime, cluster.clusterId, "test-controller");
+  });
+  after(() => t.close());
+
+  const namespace = (name: string) =>
+    requestOk(cluster, "POST", "/api/v1/namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name },
+    });
+  const versions = async () => (await t.runtime.store.versions(cluster.clusterId))!.rv;
+  const inSection = <T>(work: Parameters<typeof withClusterWriteLock<T>>[3]) =>
+    withClusterWriteLock(t.runtime, cluster.clusterId, "test-controller", work);
+  const prepare = (ns: string, ...names: string[]) =>
+    names.map((name) => client.prepareCreate(CORE_V1("configmaps"), ns, configMap(name)));
+
+  test("a batch is created with consecutive versions, as the API shows it", async () => {
+    await namespace("b1");
+    const before = await versions();
+    const { created, error } = await inSection(({ tx }) => storeCreates(tx, prepare("b1", "a", "b", "c")));
+    assert.equal(error, undefined);
+    assert.deepEqual(
+      created.map((o) => [o.metadata.name, Number(o.metadata.resourceVersion)]),
+      [
+        ["a", before + 1],
+        ["b", before + 2],
+        ["c", before + 3],
+      ],
+    );
+    assert.equal(await versions(), before + 3);
+    const listed = await requestOk(cluster, "GET", "/api/v1/namespaces/b1/configmaps");
+    const names = (listed.items as KubeObject[]).map((o) => o.metadata.name);
+    assert.deepEqual(
+      names.filter((n) => n !== "kube-root-ca.crt"),
+      ["a", "b", "c"],
+    );
+    const stored = (listed.items as KubeObject[]).find((o) => o.metadata.name === "a")!;
+    assert.equal(stored.metadata.managedFields?.[0]?.manager, "test-controller");
+  });
+
+  test("a ResourceQuota is counted per object: those within it are created, the first past it refused", async () => {
+    await namespace("b2");
+    await requestOk(cluster, "POST", "/api/v1/namespaces/b2/resourcequotas", {
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: { name: "few" },
+      spec: { hard: { "count/configmaps": "3" } },
+    });
+    // kube-root-ca.crt is not there without the namespace controller: three fit.
+    const { created, error } = await inSection(({ tx }) =>
+      storeCreates(tx, prepare("b2", "a", "b", "c", "d", "e")),
+    );
+    assert.deepEqual(
+      created.map((o) => o.metadata.name),
+      ["a", "b", "c"],
+    );
+    assert.equal(error?.status, 403);
+    assert.equal(
+      error?.message,
+      'configmaps "d" is forbidden: exceeded quota: few, requested: count/configmaps=1, used: count/configmaps=3, limited: count/configmaps=3',
+    );
+  });
+
+  test("a name taken refuses its whole insert; the section goes on and versions stay contiguous", async () => {
+    await namespace("b3");
+    await inSection(({ tx }) => storeCreates(tx, prepare("b3", "taken")));
+    const before = await versions();
+    const after = await inSection(async ({ tx }) => {
+      const clash = await storeCreates(tx, prepare("b3", "new-1", "taken"));
+      assert.equal(clash.error?.reason, "AlreadyExists");
+      assert.deepEqual(clash.created, []);
+      const next = await storeCreates(tx, prepare("b3", "new-2"));
+      assert.equal(next.error, undefined);
+      return next.created[0]!;
+    });
+    assert.equal(Number(after.metadata.resourceVersion), before + 1);
+    assert.equal(await versions(), before + 1);
+    const changes = await t.runtime.store.changesSince(cluster.clusterId, before);
+    assert.deepEqual(
+      changes.map((c) => [c.rv, c.name]),
+      [[before + 1, "new-2"]],
+    );
+    assert.equal(await client.get(CORE_V1("configmaps"), "b3", "new-1"), undefined);
+  });
+});
