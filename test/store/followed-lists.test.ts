@@ -79,6 +79,33 @@ describe("followed lists (the store's informer)", () => {
     assert.deepEqual(names(one!), names(await fresh()));
   });
 
+  test("inside a write transaction: what the lock lets it see, and its own writes", async () => {
+    await follow();
+    await store.transact("f1", (tx) => tx.create(ref("d", "late"), cm("d", "late")));
+    await store.transact("f1", async (tx) => {
+      // Committed after the last read of the followed list: the transaction's view has it.
+      assert.deepEqual(names(await tx.listFollowed("", "configmaps", "d")), ["d/late=v"]);
+      await tx.create(ref("d", "mine"), cm("d", "mine"));
+      // Written here, not committed: read as the transaction sees it.
+      assert.deepEqual(names(await tx.listFollowed("", "configmaps", "d")), ["d/late=v", "d/mine=v"]);
+    });
+    assert.deepEqual(names(await follow()), names(await fresh()));
+  });
+
+  test("a transaction rolled back leaves the followed list as committed", async () => {
+    await assert.rejects(
+      store.transact("f1", async (tx) => {
+        await tx.listFollowed("", "configmaps");
+        await tx.create(ref("d", "gone"), cm("d", "gone"));
+        throw new Error("roll back");
+      }),
+      /roll back/,
+    );
+    await store.transact("f1", (tx) => tx.create(ref("d", "next"), cm("d", "next")));
+    assert.deepEqual(names(await follow()), names(await fresh()));
+    assert.ok(!names(await follow()).includes("d/gone=v"));
+  });
+
   test("a cluster that is gone is NotFound", async () => {
     await store.dropCluster("f1");
     await assert.rejects(follow(), (err: ApiError) => err.status === 404);

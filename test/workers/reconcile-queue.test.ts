@@ -58,7 +58,7 @@ describe("reconcile queue (workqueue semantics on BullMQ)", () => {
       queue,
       reconcilers,
       log,
-      concurrency,
+      concurrency: Object.fromEntries(Object.keys(reconcilers).map((name) => [name, concurrency])),
     });
     workers.push(w);
     return w;

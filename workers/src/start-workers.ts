@@ -28,6 +28,7 @@ export function startWorkers(
     const connection = createRedis(runtime.redisUrl, "worker");
     const reconcile = startReconcileWorker({
       connection,
+      concurrency: Object.fromEntries(CONTROLLERS.map((c) => [c.name, c.concurrency ?? 16])),
       redisPrefix: runtime.config.redisPrefix,
       queue: runtime.reconcileQueue,
       log: runtime.log,

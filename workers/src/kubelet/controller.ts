@@ -5,8 +5,8 @@ import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { simulatedFailure } from "../../../apps/api/src/kube/simulation/simulated-failure.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import type { Controller } from "../controllers/controller.ts";
-import { withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
 import { type EventSource, recordEvents, recordEventsLocked } from "../events/record-event.ts";
+import { BatchedWrites } from "../runtime/batched-writes.ts";
 import { clusterSpeed } from "../runtime/cluster-speed.ts";
 import type { ReconcileKey } from "../runtime/reconcile-key.ts";
 import { loadPodWorld } from "./container-config.ts";
@@ -25,6 +25,8 @@ const NAME = "kubelet";
  */
 export const kubeletController: Controller = {
   name: NAME,
+  // A pod per key: many starting pods are synced at once and their writes share commits.
+  concurrency: 64,
   keysFor(change, previous) {
     if (change.group !== "") return [];
     const key = (name: string): ReconcileKey => ({
@@ -156,7 +158,8 @@ async function writeSync(
   let result = synced;
   const nodeName = ctx.node.name;
   try {
-    await withClusterWriteLock(runtime, key.clusterId, NAME, async (locked) => {
+    // Syncs of many pods share a transaction: one commit for a node full of starting pods.
+    await BatchedWrites.of(runtime).run(key.clusterId, NAME, async (locked) => {
       let involved: KubeObject = pod;
       if (!jsonEqual(result.status, pod.status)) {
         involved = await locked.client.update(

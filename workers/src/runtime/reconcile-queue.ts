@@ -37,6 +37,8 @@ export class ReconcileQueue {
   constructor(
     private readonly connection: Redis,
     redisPrefix: string,
+    /** Controllers whose keys may wait a batch period (delayed jobs a hibernation must remove). */
+    private readonly batchedControllers: readonly string[] = [],
   ) {
     this.prefix = bullPrefix(redisPrefix);
     this.timers = new Queue(TIMER_QUEUE, {
@@ -46,10 +48,14 @@ export class ReconcileQueue {
     });
   }
 
-  /** Asks for a reconcile of `key` as soon as possible. */
-  async enqueue(key: ReconcileKey): Promise<void> {
+  /**
+   * Asks for a reconcile of `key` as soon as possible, or after `batchMs`: a key already waiting
+   * absorbs the request either way.
+   */
+  async enqueue(key: ReconcileKey, batchMs = 0): Promise<void> {
     await this.queueOf(key.controller).add(key.controller, key, {
       deduplication: { id: keyId(key), keepLastIfActive: true },
+      ...(batchMs > 0 ? { delay: batchMs } : {}),
     });
   }
 
@@ -100,7 +106,24 @@ export class ReconcileQueue {
       }),
     );
     await this.connection.del(this.clusterTimersKey(clusterId));
-    return removed.reduce((a, b) => a + b, 0);
+    return removed.reduce((a, b) => a + b, 0) + (await this.removeBatchedKeys(clusterId));
+  }
+
+  /** Keys of the cluster waiting out a batch period: a hibernated cluster keeps nothing scheduled. */
+  private async removeBatchedKeys(clusterId: string): Promise<number> {
+    let removed = 0;
+    for (const controller of this.batchedControllers) {
+      const queue = this.queueOf(controller);
+      for (const job of await queue.getDelayed()) {
+        if ((job.data as ReconcileKey | undefined)?.clusterId !== clusterId) continue;
+        // Already promoted or running: it is an in-flight reconcile like any other.
+        removed += await job
+          .remove()
+          .then(() => 1)
+          .catch(() => 0);
+      }
+    }
+    return removed;
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { ChangeSink, PendingChange } from "../../../apps/api/src/kube/store/types.ts";
 import type { Controller } from "../controllers/controller.ts";
-import { keyId } from "./reconcile-key.ts";
+import { keyId, type ReconcileKey } from "./reconcile-key.ts";
 import type { ReconcileQueue } from "./reconcile-queue.ts";
 
 /**
@@ -14,12 +14,13 @@ export class ReconcileSink implements ChangeSink {
   ) {}
 
   async changesCommitted(_clusterId: string, changes: readonly PendingChange[]): Promise<void> {
-    const keys = new Map<string, Parameters<ReconcileQueue["enqueue"]>[0]>();
+    const keys = new Map<string, { key: ReconcileKey; batchMs: number }>();
     for (const { change, previous } of changes) {
       for (const controller of this.controllers) {
-        for (const key of controller.keysFor(change, previous)) keys.set(keyId(key), key);
+        const batchMs = controller.batchPeriodMs ?? 0;
+        for (const key of controller.keysFor(change, previous)) keys.set(keyId(key), { key, batchMs });
       }
     }
-    await Promise.all([...keys.values()].map((key) => this.queue.enqueue(key)));
+    await Promise.all([...keys.values()].map(({ key, batchMs }) => this.queue.enqueue(key, batchMs)));
   }
 }

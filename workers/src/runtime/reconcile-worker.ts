@@ -29,7 +29,8 @@ export interface ReconcileWorkerOptions {
   queue: ReconcileQueue;
   reconcilers: Readonly<Record<string, Reconciler>>;
   log: Logger;
-  concurrency?: number;
+  /** Keys reconciled at once per controller, by controller name (default 16). */
+  concurrency?: Readonly<Record<string, number>>;
   /** How long a job's lock lives before another worker takes a stalled job over. */
   lockDurationMs?: number;
 }
@@ -68,7 +69,7 @@ export function startReconcileWorker(options: ReconcileWorkerOptions): RunningRe
       {
         connection: options.connection,
         prefix,
-        concurrency: options.concurrency ?? 16,
+        concurrency: options.concurrency?.[controller] ?? 16,
         lockDuration,
         stalledInterval: Math.min(lockDuration, 30_000),
       },

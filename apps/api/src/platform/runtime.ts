@@ -78,7 +78,11 @@ export async function openRuntime(
   await keys.init();
   const tokens = new TokenService(db, keys);
   const clusterQueue = createClusterLifecycleQueue(redis, config.redisPrefix);
-  const reconcileQueue = new ReconcileQueue(redis, config.redisPrefix);
+  const reconcileQueue = new ReconcileQueue(
+    redis,
+    config.redisPrefix,
+    CONTROLLERS.filter((c) => c.batchPeriodMs).map((c) => c.name),
+  );
   store.addSink(new ReconcileSink(reconcileQueue, CONTROLLERS));
   const webhookQueue = createWebhookQueue(redis, config.redisPrefix);
   const webhookEvents = new WebhookEventHook(() => kickWebhookDispatch({ webhookQueue, log }));

@@ -41,6 +41,8 @@ const SCALED = new Set([
  */
 export const disruptionController: Controller = {
   name: NAME,
+  // A burst of pod changes recomputes a budget once.
+  batchPeriodMs: 200,
   keysFor(change) {
     if (change.group === "policy" && change.resource === "poddisruptionbudgets") {
       return [

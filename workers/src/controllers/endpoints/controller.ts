@@ -29,6 +29,8 @@ const OVER_CAPACITY_ANNOTATION = "endpoints.kubernetes.io/over-capacity";
  */
 export const endpointsController: Controller = {
   name: NAME,
+  // Pods starting together update the Endpoints once: a tenth of a second later, not once each.
+  batchPeriodMs: 100,
   keysFor(change) {
     if (change.group !== "") return [];
     const serviceKey = {

@@ -27,6 +27,8 @@ const SLICES: ResourceId = { group: "discovery.k8s.io", version: "v1", resource:
  */
 export const endpointsliceController: Controller = {
   name: NAME,
+  // As the Endpoints controller: a burst of pod changes is one update of the slices.
+  batchPeriodMs: 100,
   keysFor(change) {
     if (change.group === "" && change.resource === "services") {
       return [

@@ -243,7 +243,7 @@ async function freshOwner(tx: StoreTransaction, rs: ReplicaSet): Promise<Replica
 
 /** Active pods controlled by `rs`, as committed now (IsPodActive: not finished, not terminating). */
 async function activePodsOf(tx: StoreTransaction, rs: ReplicaSet): Promise<KubeObject[]> {
-  const pods = await tx.list("", "pods", rs.metadata.namespace ?? "");
+  const pods = await tx.listFollowed("", "pods", rs.metadata.namespace ?? "");
   return pods.filter((p) => isPodActive(p) && controllerOf(p)?.uid === rs.metadata.uid);
 }
 

@@ -21,6 +21,10 @@ const RESYNCED: readonly { group: string; resource: string }[] = [
   { group: "policy", resource: "poddisruptionbudgets" },
 ];
 
+/** When this process last asked to arm each cluster's resync. */
+const lastArmed = new Map<string, number>();
+const ARM_AGAIN_MS = 1000;
+
 /** Set while a resync is due: the cluster's changes until then arm nothing more. */
 export const armedKey = (runtime: Runtime, clusterId: string) =>
   `${runtime.config.redisPrefix}resync-armed:{${clusterId}}`;
@@ -44,6 +48,12 @@ export function resyncController(controllers: () => readonly Controller[]): Cont
   return {
     name: NAME,
     keysFor(change) {
+      // A cluster changing all the time needs one arming run, not one per change: this process
+      // asks again only a second after it last asked (the resync is due minutes later anyway).
+      const now = Date.now();
+      if (now - (lastArmed.get(change.clusterId) ?? 0) < ARM_AGAIN_MS) return [];
+      if (lastArmed.size > 10_000) lastArmed.clear();
+      lastArmed.set(change.clusterId, now);
       return [{ clusterId: change.clusterId, controller: NAME, namespace: "", name: "arm" }];
     },
     async reconcile(runtime, key) {

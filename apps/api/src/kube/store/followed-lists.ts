@@ -1,4 +1,4 @@
-import type { Sql } from "postgres";
+import type { Sql, TransactionSql } from "postgres";
 import type { KubeObject } from "../object/types.ts";
 import { clusterGone } from "./errors.ts";
 import type { ChangeType } from "./types.ts";
@@ -48,8 +48,18 @@ export class FollowedLists {
     private readonly options: { maxLists: number; maxIdleMs: number },
   ) {}
 
-  /** Every object of the resource in the cluster, in list order. */
-  async list(clusterId: string, group: string, resource: string, relist: Relist): Promise<KubeObject[]> {
+  /**
+   * Every object of the resource in the cluster, in list order. `via`: a transaction that holds the
+   * cluster's write lock and has not written the resource; the list is then brought up to what that
+   * transaction sees (every commit before the lock), on its connection.
+   */
+  async list(
+    clusterId: string,
+    group: string,
+    resource: string,
+    relist: Relist,
+    via?: TransactionSql,
+  ): Promise<KubeObject[]> {
     const key = `${clusterId}/${group}/${resource}`;
     const now = Date.now();
     this.evict(now);
@@ -61,10 +71,18 @@ export class FollowedLists {
       // Re-inserting keeps the Map in least-recently-read order.
       this.lists.delete(key);
       this.lists.set(key, followed);
-      followed.catchingUp ??= this.catchUp(followed, clusterId, group, resource, relist).finally(() => {
-        followed!.catchingUp = undefined;
+      const current = followed;
+      if (via) {
+        // A catch-up already under way may have read before the lock: wait for it, then read again.
+        await current.catchingUp?.catch(() => undefined);
+        current.catchingUp = this.catchUp(current, clusterId, group, resource, relist, via);
+      } else {
+        current.catchingUp ??= this.catchUp(current, clusterId, group, resource, relist, this.sql);
+      }
+      const catchingUp = current.catchingUp;
+      await catchingUp.finally(() => {
+        if (current.catchingUp === catchingUp) current.catchingUp = undefined;
       });
-      await followed.catchingUp;
     }
     followed.usedAt = now;
     followed.ordered ??= [...followed.objects.values()].sort(listOrder);
@@ -85,8 +103,9 @@ export class FollowedLists {
     group: string,
     resource: string,
     relist: Relist,
+    sql: Sql | TransactionSql,
   ): Promise<void> {
-    const rows = await this.sql<ChangeRow[]>`
+    const rows = await sql<ChangeRow[]>`
       select v.rv as cluster_rv, v.compacted_rv, c.rv, c.type, c.namespace, c.name, c.body
       from cluster_versions v
       left join lateral (

@@ -3,6 +3,7 @@ import type { Db } from "../../../../../db/client.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { errorFields } from "../../platform/logger.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
+import { ClusterWriters } from "./cluster-writers.ts";
 import { clusterGone } from "./errors.ts";
 import { FollowedLists } from "./followed-lists.ts";
 import { BodyCodec, SecretCipher } from "./secret-encryption.ts";
@@ -62,6 +63,7 @@ export class ObjectStore {
   private readonly hooks: CommitHook[] = [];
   private readonly sharedObjects = new SharedObjectCache(SHARED_OBJECT_CACHE_BYTES);
   private readonly followed: FollowedLists;
+  private readonly writers = new ClusterWriters();
   private readonly now: () => Date;
   private readonly codec: BodyCodec;
 
@@ -132,12 +134,22 @@ export class ObjectStore {
    * contiguous versions, then tells the sinks. A thrown error rolls everything back, counter included.
    */
   async transact<T>(clusterId: string, work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    // The sinks run once the next writer may go: they only publish and enqueue what committed.
+    const { result, changes } = await this.writers.run(clusterId, () => this.commit(clusterId, work));
+    if (changes.length > 0) await this.notify(clusterId, changes);
+    return result;
+  }
+
+  private async commit<T>(
+    clusterId: string,
+    work: (tx: StoreTransaction) => Promise<T>,
+  ): Promise<{ result: T; changes: PendingChange[] }> {
     let storeTx: StoreTransaction | undefined;
     const result = await this.db.sql.begin(async (sql) => {
       const [counter] = await sql<{ rv: number; compacted_rv: number }[]>`
         select rv, compacted_rv from cluster_versions where cluster_id = ${clusterId} for update`;
       if (!counter) throw clusterGone(clusterId);
-      storeTx = new StoreTransaction(sql, clusterId, counter.rv, this.now, this.codec);
+      storeTx = new StoreTransaction(sql, clusterId, counter.rv, this.now, this.codec, this.followed);
       const value = await work(storeTx);
       const changes = storeTx.changes;
       if (changes.length > 0) {
@@ -170,9 +182,7 @@ export class ObjectStore {
       }
       return value;
     });
-    const changes = storeTx?.pendingChanges() ?? [];
-    if (changes.length > 0) await this.notify(clusterId, changes);
-    return result as T;
+    return { result: result as T, changes: storeTx?.pendingChanges() ?? [] };
   }
 
   async get(clusterId: string, ref: ObjectRef): Promise<KubeObject | undefined> {

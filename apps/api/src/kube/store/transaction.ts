@@ -3,7 +3,8 @@ import { kubeTime } from "../../platform/clock.ts";
 import { jsonEqual } from "../object/equality.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { objectAlreadyExists, objectConflict, objectNotFound } from "./errors.ts";
-import { BodyCodec } from "./secret-encryption.ts";
+import type { FollowedLists } from "./followed-lists.ts";
+import { BodyCodec, SecretCipher } from "./secret-encryption.ts";
 import type {
   Change,
   ChangeType,
@@ -34,9 +35,11 @@ export class StoreTransaction {
   constructor(
     private readonly tx: TransactionSql,
     readonly clusterId: string,
-    startRv: number,
+    /** The cluster's version when the lock was taken: every commit up to it is visible here. */
+    private readonly startRv: number,
     private readonly now: () => Date,
     private readonly codec: BodyCodec = new BodyCodec(),
+    private readonly followed?: FollowedLists,
   ) {
     this.rv = startRv;
   }
@@ -92,6 +95,27 @@ export class StoreTransaction {
       answer.catch(() => answers.delete(query));
     }
     return answer;
+  }
+
+  /**
+   * `list` for readers that do not change what they get (a controller counting its pods), from the
+   * store's followed list brought up to this transaction's view: the changes since it was last
+   * read instead of every object. The objects are frozen. A resource this transaction wrote, or
+   * one stored sealed, is read as `list` reads it.
+   */
+  async listFollowed(group: string, resource: string, namespace?: string): Promise<KubeObject[]> {
+    const written = this.changes.some((c) => c.group === group && c.resource === resource);
+    if (!this.followed || written || SecretCipher.applies(group, resource)) {
+      return this.list(group, resource, namespace);
+    }
+    const all = await this.followed.list(
+      this.clusterId,
+      group,
+      resource,
+      async () => ({ resourceVersion: this.startRv, items: await this.list(group, resource) }),
+      this.tx,
+    );
+    return all.filter((o) => namespace === undefined || o.metadata.namespace === namespace);
   }
 
   /** Creates objects; AlreadyExists if any is there. Assigns uid (unless given), timestamps, versions. */

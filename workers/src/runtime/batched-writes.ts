@@ -1,0 +1,97 @@
+import { ApiError } from "../../../apps/api/src/errors.ts";
+import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
+import { type LockedWrites, withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
+
+/** Sections per shared transaction: long enough to pay off, short enough to let other writers in. */
+const SECTIONS_PER_BATCH = 64;
+
+const batchers = new WeakMap<Runtime, BatchedWrites>();
+
+interface Section {
+  work: (locked: LockedWrites) => Promise<unknown>;
+  settle: (outcome: { value: unknown } | { error: unknown }) => void;
+}
+
+/**
+ * Group commit for small locked sections of one cluster: the sections that reconciles of this
+ * process ask for while a batch is being written wait for the next batch, and each batch runs its
+ * sections one after another in one transaction (withClusterWriteLock) — one lock, one change-log
+ * insert and one commit for a node full of starting pods instead of one each.
+ *
+ * A section sees the writes of the sections before it, as it would have seen them committed. Its
+ * result is delivered after the commit. A refusal (ApiError) is that section's alone, so a section
+ * must refuse before it writes, as the write pipeline does; any other error fails the whole batch,
+ * and every reconcile in it is retried.
+ */
+export class BatchedWrites {
+  /** The process's batcher for this runtime. */
+  static of(runtime: Runtime): BatchedWrites {
+    let batcher = batchers.get(runtime);
+    if (!batcher) {
+      batcher = new BatchedWrites(runtime);
+      batchers.set(runtime, batcher);
+    }
+    return batcher;
+  }
+
+  private readonly queues = new Map<string, Section[]>();
+  private readonly writing = new Set<string>();
+
+  constructor(private readonly runtime: Runtime) {}
+
+  run<T>(clusterId: string, fieldManager: string, work: (locked: LockedWrites) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const key = `${clusterId}\u0000${fieldManager}`;
+      const queue = this.queues.get(key) ?? [];
+      this.queues.set(key, queue);
+      queue.push({
+        work,
+        settle: (outcome) => ("value" in outcome ? resolve(outcome.value as T) : reject(outcome.error)),
+      });
+      // Sections asked for in the same turn of the event loop join the first batch.
+      if (!this.writing.has(key) && queue.length === 1) {
+        setImmediate(() => void this.write(key, clusterId, fieldManager));
+      }
+    });
+  }
+
+  private async write(key: string, clusterId: string, fieldManager: string): Promise<void> {
+    if (this.writing.has(key)) return;
+    this.writing.add(key);
+    try {
+      for (;;) {
+        const queue = this.queues.get(key) ?? [];
+        const batch = queue.splice(0, SECTIONS_PER_BATCH);
+        if (queue.length === 0) this.queues.delete(key);
+        if (batch.length === 0) return;
+        await this.commit(clusterId, fieldManager, batch);
+      }
+    } finally {
+      this.writing.delete(key);
+    }
+  }
+
+  private async commit(clusterId: string, fieldManager: string, batch: readonly Section[]): Promise<void> {
+    let outcomes: ({ value: unknown } | { error: unknown })[];
+    try {
+      outcomes = await withClusterWriteLock(this.runtime, clusterId, fieldManager, async (locked) => {
+        const done: ({ value: unknown } | { error: unknown })[] = [];
+        for (const section of batch) {
+          try {
+            done.push({ value: await section.work(locked) });
+          } catch (error) {
+            if (!(error instanceof ApiError)) throw error;
+            done.push({ error });
+          }
+        }
+        return done;
+      });
+    } catch (error) {
+      for (const section of batch) section.settle({ error });
+      return;
+    }
+    batch.forEach((section, i) => {
+      section.settle(outcomes[i]!);
+    });
+  }
+}
