@@ -248,4 +248,39 @@ describe("object store", () => {
     assert.equal(await hookStore.get("hooks", ref("refused")), undefined);
     assert.equal((await hookStore.versions("hooks"))?.rv, rv, "a refused write takes no version");
   });
+
+  test("an assumed object: written without a read when current, a Conflict with nothing spent when stale", async () => {
+    await store.initCluster("assume");
+    const first = await store.transact("assume", (tx) => tx.create(ref("s"), cm("s", { k: "1" })));
+    // Current: the update goes through on the assumption.
+    const second = await store.transact("assume", (tx) => {
+      tx.assume(ref("s"), first);
+      return tx.update(ref("s"), cm("s", { k: "2" }));
+    });
+    assert.equal(kValue(second), "2");
+    assert.equal(second.metadata.resourceVersion, "2");
+    // Stale (first is no longer stored): a Conflict, no version spent, and the transaction goes on.
+    const after = await store.transact("assume", async (tx) => {
+      tx.assume(ref("s"), first);
+      await assert.rejects(
+        tx.update(ref("s"), cm("s", { k: "stale" })),
+        (err: ApiError) => err.reason === "Conflict",
+      );
+      // The conflict forgot the assumption: an assumed delete is checked as well.
+      tx.assume(ref("s"), first);
+      await assert.rejects(tx.delete(ref("s")), (err: ApiError) => err.reason === "Conflict");
+      return tx.update(ref("s"), cm("s", { k: "3" }));
+    });
+    assert.equal(kValue(after), "3");
+    assert.equal(after.metadata.resourceVersion, "3");
+    assert.equal(kValue(await store.get("assume", ref("s"))), "3");
+    assert.deepEqual(
+      (await store.changesSince("assume", 0)).map((c) => [c.rv, kValue(c.object)]),
+      [
+        [1, "1"],
+        [2, "2"],
+        [3, "3"],
+      ],
+    );
+  });
 });

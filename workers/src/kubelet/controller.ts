@@ -162,6 +162,8 @@ async function writeSync(
     await BatchedWrites.of(runtime).run(key.clusterId, NAME, async (locked) => {
       let involved: KubeObject = pod;
       if (!jsonEqual(result.status, pod.status)) {
+        // Read just now: the update checks it is still what is stored (a Conflict retries the sync).
+        locked.tx.assume({ group: "", resource: "pods", namespace: key.namespace, name: key.name }, pod);
         involved = await locked.client.update(
           CORE_V1("pods"),
           key.namespace,

@@ -54,6 +54,8 @@ export async function bindPods(
       for (const { pod, nodeName } of section) {
         const { namespace = "", name = "" } = pod.metadata;
         try {
+          // The pass read the pod: the binding checks it is still what is stored (stale: skipped).
+          locked.tx.assume({ group: "", resource: "pods", namespace, name }, pod);
           // The binding handler refuses (stale, invalid) before it writes: the section stays usable.
           await locked.client.bind(namespace, name, nodeName);
         } catch (err) {

@@ -7,6 +7,7 @@ import { objectConflict, objectNotFound } from "../../store/errors.ts";
 import { omitEmptyMetadata, resetSystemMetadata, validateOrThrow } from "./admission.ts";
 import {
   apiVersionOf,
+  fromFreshStorage,
   fromStorage,
   type KubeRequest,
   storageRef,
@@ -49,7 +50,8 @@ export async function modifyObject(
   const stored = await transactMaybeDry(req, options.dryRun, async (tx) => {
     const storedCurrent = await tx.get(ref);
     if (!storedCurrent) throw objectNotFound({ ...ref, group: def.group, resource: def.resource });
-    const current = fromStorage(req, storedCurrent);
+    // The transaction's copy is this request's alone: converted without another deep copy.
+    const current = fromFreshStorage(req, storedCurrent);
     let next = structuredClone(await mutate(structuredClone(current)));
     const requestedRv = next.metadata.resourceVersion;
     if (requestedRv && requestedRv !== current.metadata.resourceVersion) {
