@@ -82,13 +82,47 @@ export async function recordEvents(
  * quota on events) is dropped, as client-go drops it, and leaves the section usable: refusals come
  * before anything is written. A database error aborts the section, as any write's would.
  */
-export async function recordEventsLocked(
+export function recordEventsLocked(
   locked: LockedWrites,
   source: EventSource,
   records: readonly EventRecord[],
   now: Date,
 ): Promise<void> {
-  const events = records.map(({ involved, input }) => eventObject(source, involved, input, now));
+  return storeEventsLocked(locked, prepareEvents(locked.client, source, records, now), now);
+}
+
+/** An event built, defaulted and validated, ready to be stored or counted as a repeat. */
+export interface PreparedEvent {
+  namespace: string;
+  name: string;
+  create: PreparedCreate;
+}
+
+/** The part of recording events that needs no transaction: done before taking the cluster's lock. */
+export function prepareEvents(
+  client: InProcessClient,
+  source: EventSource,
+  records: readonly EventRecord[],
+  now: Date,
+): PreparedEvent[] {
+  return records.flatMap(({ involved, input }) => {
+    const { namespace, name, event } = eventObject(source, involved, input, now);
+    try {
+      return [{ namespace, name, create: client.prepareCreate(CORE_V1("events"), namespace, event) }];
+    } catch (err) {
+      // Refused (invalid): dropped, as the API would refuse it.
+      if (!(err instanceof ApiError)) throw err;
+      return [];
+    }
+  });
+}
+
+/** recordEventsLocked for events prepared beforehand (prepareEvents). */
+export async function storeEventsLocked(
+  locked: LockedWrites,
+  events: readonly PreparedEvent[],
+  now: Date,
+): Promise<void> {
   // Read through the transaction, all at once: an AlreadyExists from the database would abort it.
   const byNamespace = new Map<string, string[]>();
   for (const { namespace, name } of events)
@@ -100,18 +134,11 @@ export async function recordEventsLocked(
   }
   const created: PreparedCreate[] = [];
   const repeats: { namespace: string; name: string }[] = [];
-  for (const { namespace, name, event } of events) {
+  for (const { namespace, name, create } of events) {
     const key = `${namespace}/${name}`;
-    if (existing.has(key)) {
-      repeats.push({ namespace, name });
-      continue;
-    }
+    if (existing.has(key)) repeats.push({ namespace, name });
+    else created.push(create);
     existing.add(key);
-    try {
-      created.push(locked.client.prepareCreate(CORE_V1("events"), namespace, event));
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-    }
   }
   // New events in one insert; a refused one (and those after it) is dropped.
   await storeCreates(locked.tx, created);

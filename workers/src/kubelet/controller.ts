@@ -5,7 +5,7 @@ import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { simulatedFailure } from "../../../apps/api/src/kube/simulation/simulated-failure.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import type { Controller } from "../controllers/controller.ts";
-import { type EventSource, recordEvents, recordEventsLocked } from "../events/record-event.ts";
+import { type EventSource, prepareEvents, recordEvents, storeEventsLocked } from "../events/record-event.ts";
 import { BatchedWrites } from "../runtime/batched-writes.ts";
 import { clusterSpeed } from "../runtime/cluster-speed.ts";
 import type { ReconcileKey } from "../runtime/reconcile-key.ts";
@@ -135,7 +135,7 @@ async function syncOnePod(runtime: Runtime, key: ReconcileKey) {
     return undefined;
   }
   if (!jsonEqual(result.status, pod.status) || result.events.length > 0) {
-    const written = await writeSync(runtime, key, pod, ctx, result);
+    const written = await writeSync(runtime, client, key, pod, ctx, result);
     if (!written) return undefined;
     result = written;
   }
@@ -146,43 +146,48 @@ async function syncOnePod(runtime: Runtime, key: ReconcileKey) {
 /**
  * Writes a sync's status and the events that report it in one transaction, and returns the sync
  * written: if something else wrote the pod since it was read (a label, a deletion), the sync is
- * redone on what is stored. Undefined when the pod is gone or was replaced: nothing to sync.
+ * redone on what is stored. Undefined when the pod is gone or was replaced: nothing to sync. The
+ * status update and the events are computed before the cluster's lock: under it, only the writes.
  */
 async function writeSync(
   runtime: Runtime,
+  client: InProcessClient,
   key: ReconcileKey,
   pod: KubeObject,
   ctx: SyncContext,
   synced: SyncResult,
 ): Promise<SyncResult | undefined> {
   let result = synced;
-  const nodeName = ctx.node.name;
+  const source = kubeletSource(ctx.node.name);
+  const eventsOf = (sync: SyncResult, involved: KubeObject) =>
+    sync.events.map((input) => ({ involved, input }));
   try {
-    // Syncs of many pods share a transaction: one commit for a node full of starting pods.
-    await BatchedWrites.of(runtime).run(key.clusterId, NAME, async (locked) => {
-      let involved: KubeObject = pod;
-      if (!jsonEqual(result.status, pod.status)) {
-        // Read just now: the update checks it is still what is stored (a Conflict retries the sync).
-        locked.tx.assume({ group: "", resource: "pods", namespace: key.namespace, name: key.name }, pod);
-        involved = await locked.client.update(
+    const update = jsonEqual(result.status, pod.status)
+      ? undefined
+      : await client.prepareUpdate(
           CORE_V1("pods"),
           key.namespace,
           key.name,
+          pod,
           (stored) => {
             if (stored.metadata.uid !== pod.metadata.uid) throw new ApiError("NotFound", "pod was replaced");
+            // Something else wrote the pod meanwhile (a label, a deletion): sync again on what is there.
             if (stored.metadata.resourceVersion !== pod.metadata.resourceVersion)
               result = syncPod(stored, ctx);
             return { ...stored, status: result.status };
           },
           "status",
         );
-      }
-      await recordEventsLocked(
-        locked,
-        kubeletSource(nodeName),
-        result.events.map((input) => ({ involved, input })),
-        runtime.clock.now(),
-      );
+    const events = prepareEvents(client, source, eventsOf(result, pod), runtime.clock.now());
+    // Syncs of many pods share a transaction: one commit for a node full of starting pods.
+    await BatchedWrites.of(runtime).run(key.clusterId, NAME, async (locked) => {
+      const involved = update ? await locked.client.storeUpdate(update) : pod;
+      // Synced again on a newer pod under the lock: its events are the ones to record.
+      const recorded =
+        result === synced
+          ? events
+          : prepareEvents(locked.client, source, eventsOf(result, involved), runtime.clock.now());
+      await storeEventsLocked(locked, recorded, runtime.clock.now());
     });
     return result;
   } catch (err) {

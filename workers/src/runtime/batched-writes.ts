@@ -18,7 +18,8 @@ interface Section {
  * sections one after another in one transaction (withClusterWriteLock) — one lock, one change-log
  * insert and one commit for a node full of starting pods instead of one each.
  *
- * A section sees the writes of the sections before it, as it would have seen them committed. Its
+ * The sections of a batch run side by side in the transaction, so their statements share round
+ * trips: they must write different objects (a kubelet's sections are different pods). A section's
  * result is delivered after the commit. A refusal (ApiError) is that section's alone, so a section
  * must refuse before it writes, as the write pipeline does; any other error fails the whole batch,
  * and every reconcile in it is retried.
@@ -75,16 +76,14 @@ export class BatchedWrites {
     let outcomes: ({ value: unknown } | { error: unknown })[];
     try {
       outcomes = await withClusterWriteLock(this.runtime, clusterId, fieldManager, async (locked) => {
-        const done: ({ value: unknown } | { error: unknown })[] = [];
-        for (const section of batch) {
-          try {
-            done.push({ value: await section.work(locked) });
-          } catch (error) {
-            if (!(error instanceof ApiError)) throw error;
-            done.push({ error });
-          }
-        }
-        return done;
+        // Side by side: their statements share round trips on the transaction's connection. All
+        // finish before the transaction does, whatever fails.
+        const settled = await Promise.allSettled(batch.map((section) => section.work(locked)));
+        return settled.map((s) => {
+          if (s.status === "fulfilled") return { value: s.value };
+          if (s.reason instanceof ApiError) return { error: s.reason };
+          throw s.reason;
+        });
       });
     } catch (error) {
       for (const section of batch) section.settle({ error });

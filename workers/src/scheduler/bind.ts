@@ -50,22 +50,28 @@ export async function bindPods(
   for (let start = 0; start < binds.length; start += BINDS_PER_SECTION) {
     const section = binds.slice(start, start + BINDS_PER_SECTION);
     bound += await withClusterWriteLock(runtime, clusterId, FIELD_MANAGER, async (locked) => {
-      const scheduled: EventRecord[] = [];
-      for (const { pod, nodeName } of section) {
-        const { namespace = "", name = "" } = pod.metadata;
-        try {
+      // Side by side (different pods): their statements share round trips.
+      const outcomes = await Promise.allSettled(
+        section.map(({ pod, nodeName }) => {
+          const { namespace = "", name = "" } = pod.metadata;
           // The pass read the pod: the binding checks it is still what is stored (stale: skipped).
           locked.tx.assume({ group: "", resource: "pods", namespace, name }, pod);
           // The binding handler refuses (stale, invalid) before it writes: the section stays usable.
-          await locked.client.bind(namespace, name, nodeName);
-        } catch (err) {
-          if (!(err instanceof ApiError)) throw err;
-          if (!isStale(err)) failure ??= err;
-          continue;
+          return locked.client.bind(namespace, name, nodeName);
+        }),
+      );
+      const scheduled: EventRecord[] = [];
+      outcomes.forEach((outcome, i) => {
+        const { pod, nodeName } = section[i]!;
+        if (outcome.status === "rejected") {
+          if (!(outcome.reason instanceof ApiError)) throw outcome.reason;
+          if (!isStale(outcome.reason)) failure ??= outcome.reason;
+          return;
         }
+        const { namespace = "", name = "" } = pod.metadata;
         const message = `Successfully assigned ${namespace}/${name} to ${nodeName}`;
         scheduled.push({ involved: pod, input: { type: "Normal", reason: "Scheduled", message } });
-      }
+      });
       await recordEventsLocked(locked, SOURCE, scheduled, now);
       return scheduled.length;
     });

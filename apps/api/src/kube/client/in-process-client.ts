@@ -7,7 +7,7 @@ import { matchesLabels, parseLabelSelector } from "../selectors/label-selector.t
 import type { KubeRequest } from "../server/handlers/context.ts";
 import { createObject, type PreparedCreate, prepareCreate } from "../server/handlers/create.ts";
 import { deleteObject } from "../server/handlers/delete.ts";
-import { modifyObject } from "../server/handlers/modify.ts";
+import { modifyObject, type PreparedUpdate, prepareUpdate, storeUpdate } from "../server/handlers/modify.ts";
 import { getHandler, listHandler } from "../server/handlers/read.ts";
 import { bindingHandler } from "../server/handlers/special.ts";
 import type { WriteOptions } from "../server/handlers/write-options.ts";
@@ -98,6 +98,30 @@ export class InProcessClient {
       ...this.writeOptions(),
       ...(subresource ? { subresource } : {}),
     });
+  }
+
+  /**
+   * The part of an update that needs no transaction, computed on `base` (the object as just read):
+   * for storeUpdate under the cluster's write lock.
+   */
+  prepareUpdate(
+    id: ResourceId,
+    namespace: string,
+    name: string,
+    base: KubeObject,
+    mutate: (current: KubeObject) => KubeObject,
+    subresource?: string,
+  ): Promise<PreparedUpdate> {
+    const req = this.request(id, namespace, name, subresource);
+    return prepareUpdate(req, name, base, mutate, {
+      ...this.writeOptions(),
+      ...(subresource ? { subresource } : {}),
+    });
+  }
+
+  /** Writes a prepared update through this client's store (a locked section's: its transaction). */
+  storeUpdate(prepared: PreparedUpdate): Promise<KubeObject> {
+    return storeUpdate(this.runtime, prepared);
   }
 
   async delete(

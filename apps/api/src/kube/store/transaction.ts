@@ -351,7 +351,10 @@ export class StoreTransaction {
     object: KubeObject,
     previous?: KubeObject,
   ): void {
-    this.changes.push({ clusterId: this.clusterId, rv, type, ...ref, object });
+    // In version order, whatever order side-by-side writes finish in (see BatchedWrites).
+    let at = this.changes.length;
+    while (at > 0 && this.changes[at - 1]!.rv > rv) at--;
+    this.changes.splice(at, 0, { clusterId: this.clusterId, rv, type, ...ref, object });
     this.rowsRead.delete(refKey(ref));
     this.lookups.delete(`${ref.group}/${ref.resource}`);
     if (previous) this.replaced.set(rv, previous);

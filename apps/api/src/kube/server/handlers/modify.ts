@@ -1,9 +1,10 @@
 import { ApiError } from "../../../errors.ts";
 import { jsonEqual } from "../../object/equality.ts";
-import type { KubeObject } from "../../object/types.ts";
+import type { KubeObject, ObjectRef } from "../../object/types.ts";
 import { updateManagedFields } from "../../patch/index.ts";
 import type { StrategyContext } from "../../registry/types.ts";
 import { objectConflict, objectNotFound } from "../../store/errors.ts";
+import type { StoreTransaction } from "../../store/transaction.ts";
 import { omitEmptyMetadata, resetSystemMetadata, validateOrThrow } from "./admission.ts";
 import {
   apiVersionOf,
@@ -50,48 +51,9 @@ export async function modifyObject(
   const stored = await transactMaybeDry(req, options.dryRun, async (tx) => {
     const storedCurrent = await tx.get(ref);
     if (!storedCurrent) throw objectNotFound({ ...ref, group: def.group, resource: def.resource });
-    // The transaction's copy is this request's alone: converted without another deep copy.
-    const current = fromFreshStorage(req, storedCurrent);
-    let next = structuredClone(await mutate(structuredClone(current)));
-    const requestedRv = next.metadata.resourceVersion;
-    if (requestedRv && requestedRv !== current.metadata.resourceVersion) {
-      throw objectConflict({ ...ref, group: def.group, resource: def.resource });
-    }
-    if (next.metadata.name && next.metadata.name !== name) {
-      throw new ApiError(
-        "BadRequest",
-        `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`,
-      );
-    }
-    if (def.namespaced && next.metadata.namespace && next.metadata.namespace !== req.path.namespace) {
-      throw new ApiError(
-        "BadRequest",
-        "the namespace of the provided object does not match the namespace sent on the request",
-      );
-    }
-    next.metadata.name = name;
-    if (def.namespaced) next.metadata.namespace = req.path.namespace;
-    next.apiVersion = current.apiVersion;
-    next.kind = current.kind;
-    resetSystemMetadata(next, current);
-    omitEmptyMetadata(next);
-    next = keepOtherParts(req, next, current, options.subresource, ctx);
-    def.strategy.applyDefaults?.(next);
-    if (sameIgnoringBookkeeping(next, current)) return storedCurrent;
-    if (!options.skipKindValidation) validateOrThrow(req, next, ctx, current);
-    if (!options.managedFieldsDone) {
-      next.metadata.managedFields = updateManagedFields(current, next, {
-        manager: options.fieldManager,
-        apiVersion: apiVersionOf(def.group, def.version),
-        now: req.now,
-        ...(options.subresource ? { subresource: options.subresource } : {}),
-      }).managedFields as never;
-    }
-    await def.strategy.beforeUpdate?.(next, current, { ...ctx, tx });
-    const written = await tx.update(ref, toStorage(req, next), {
-      trackGeneration: def.strategy.tracksGeneration,
-      expectedResourceVersion: current.metadata.resourceVersion,
-    });
+    const update = await computeUpdate(req, name, storedCurrent, mutate, options, ctx);
+    if (!update) return storedCurrent;
+    const written = await writeUpdate(req, tx, ref, update, ctx);
     if (options.dryRun) {
       // kube-apiserver's dry-run storage returns the would-be object at the version it was read at
       // (registry/generic/registry/dryrun.go): `kubectl diff` then shows no resourceVersion change.
@@ -101,6 +63,136 @@ export async function modifyObject(
     return (await removeIfFinalized(req, tx, ref, written)) ?? written;
   });
   return fromStorage(req, stored);
+}
+
+/** What an update writes, computed from the current object. */
+interface ComputedUpdate {
+  current: KubeObject;
+  next: KubeObject;
+}
+
+/**
+ * The steps of an update that need only the current object (stored form, a copy of the caller's):
+ * mutate, keep what this write may not change, default, validate, record field ownership.
+ * Undefined when nothing would change.
+ */
+async function computeUpdate(
+  req: KubeRequest,
+  name: string,
+  storedCurrent: KubeObject,
+  mutate: Mutation,
+  options: ModifyOptions,
+  ctx: StrategyContext,
+): Promise<ComputedUpdate | undefined> {
+  const { def } = req;
+  const ref = storageRef(req, name);
+  // The caller's copy is this request's alone: converted without another deep copy.
+  const current = fromFreshStorage(req, storedCurrent);
+  let next = structuredClone(await mutate(structuredClone(current)));
+  const requestedRv = next.metadata.resourceVersion;
+  if (requestedRv && requestedRv !== current.metadata.resourceVersion) {
+    throw objectConflict({ ...ref, group: def.group, resource: def.resource });
+  }
+  if (next.metadata.name && next.metadata.name !== name) {
+    throw new ApiError(
+      "BadRequest",
+      `the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`,
+    );
+  }
+  if (def.namespaced && next.metadata.namespace && next.metadata.namespace !== req.path.namespace) {
+    throw new ApiError(
+      "BadRequest",
+      "the namespace of the provided object does not match the namespace sent on the request",
+    );
+  }
+  next.metadata.name = name;
+  if (def.namespaced) next.metadata.namespace = req.path.namespace;
+  next.apiVersion = current.apiVersion;
+  next.kind = current.kind;
+  resetSystemMetadata(next, current);
+  omitEmptyMetadata(next);
+  next = keepOtherParts(req, next, current, options.subresource, ctx);
+  def.strategy.applyDefaults?.(next);
+  if (sameIgnoringBookkeeping(next, current)) return undefined;
+  if (!options.skipKindValidation) validateOrThrow(req, next, ctx, current);
+  if (!options.managedFieldsDone) {
+    next.metadata.managedFields = updateManagedFields(current, next, {
+      manager: options.fieldManager,
+      apiVersion: apiVersionOf(def.group, def.version),
+      now: req.now,
+      ...(options.subresource ? { subresource: options.subresource } : {}),
+    }).managedFields as never;
+  }
+  return { current, next };
+}
+
+/** The steps of an update that need the transaction: the strategy's hook, then the write. */
+async function writeUpdate(
+  req: KubeRequest,
+  tx: StoreTransaction,
+  ref: ObjectRef,
+  { current, next }: ComputedUpdate,
+  ctx: StrategyContext,
+): Promise<KubeObject> {
+  await req.def.strategy.beforeUpdate?.(next, current, { ...ctx, tx });
+  return tx.update(ref, toStorage(req, next), {
+    trackGeneration: req.def.strategy.tracksGeneration,
+    expectedResourceVersion: current.metadata.resourceVersion,
+  });
+}
+
+/**
+ * An update computed outside any transaction, on an object a controller has just read: under the
+ * cluster's write lock only the write is left (storeUpdate). Not for dry runs.
+ */
+export interface PreparedUpdate {
+  req: KubeRequest;
+  name: string;
+  /** The stored object it was computed on. */
+  base: KubeObject;
+  mutate: Mutation;
+  options: ModifyOptions;
+  /** Undefined: nothing changes. */
+  update?: ComputedUpdate;
+}
+
+export async function prepareUpdate(
+  req: KubeRequest,
+  name: string,
+  base: KubeObject,
+  mutate: Mutation,
+  options: ModifyOptions,
+): Promise<PreparedUpdate> {
+  const ctx: StrategyContext = { now: req.now, clusterId: req.clusterId, dryRun: false };
+  const update = await computeUpdate(req, name, structuredClone(toStorage(req, base)), mutate, options, ctx);
+  return { req, name, base, mutate, options, ...(update ? { update } : {}) };
+}
+
+/**
+ * Writes a prepared update through `runtime`'s store (a locked section's, or a transaction of its
+ * own). If the object changed since it was read, the whole update pipeline runs again on what is
+ * stored now, as modifyObject would have: `mutate` sees the current object either way.
+ */
+export async function storeUpdate(
+  runtime: KubeRequest["runtime"],
+  prepared: PreparedUpdate,
+): Promise<KubeObject> {
+  const req = { ...prepared.req, runtime };
+  const { name, update } = prepared;
+  if (!update) return fromStorage(req, toStorage(req, prepared.base));
+  const ref = storageRef(req, name);
+  const ctx: StrategyContext = { now: req.now, clusterId: req.clusterId, dryRun: false };
+  try {
+    const stored = await req.runtime.store.transact(req.clusterId, async (tx) => {
+      tx.assume(ref, toStorage(req, prepared.base));
+      const written = await writeUpdate(req, tx, ref, update, ctx);
+      return (await removeIfFinalized(req, tx, ref, written)) ?? written;
+    });
+    return fromStorage(req, stored);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.reason === "Conflict")) throw err;
+    return modifyObject(req, name, prepared.mutate, prepared.options);
+  }
 }
 
 /** Status writes change only status and annotations; main-resource writes keep the stored status (strategy). */

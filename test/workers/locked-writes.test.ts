@@ -4,6 +4,7 @@ import { CORE_V1, InProcessClient } from "../../apps/api/src/kube/client/in-proc
 import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
 import { storeCreates } from "../../apps/api/src/kube/server/handlers/create.ts";
 import { withClusterWriteLock } from "../../workers/src/controllers/shared/cluster-write-lock.ts";
+import { BatchedWrites } from "../../workers/src/runtime/batched-writes.ts";
 import type { TestRuntime } from "../fixtures/runtime.ts";
 import { requestOk, startTestCluster, type TestCluster } from "./fixtures/sim-cluster.ts";
 
@@ -107,4 +108,103 @@ describe("batched creates in a locked section", () => {
     );
     assert.equal(await client.get(CORE_V1("configmaps"), "b3", "new-1"), undefined);
   });
+
+  test("a prepared update is written on what was read, or redone on what is stored now", async () => {
+    await namespace("b4");
+    const [original] = (await inSection(({ tx }) => storeCreates(tx, prepare("b4", "u")))).created;
+    const addKey = (key: string) => (current: KubeObject) => ({
+      ...current,
+      data: { ...(current.data as Record<string, string>), [key]: "yes" },
+    });
+    // Read, prepared, written: one version.
+    const fresh = await client.get(CORE_V1("configmaps"), "b4", "u");
+    const first = await client.prepareUpdate(CORE_V1("configmaps"), "b4", "u", fresh!, addKey("first"));
+    const before = await versions();
+    const written = await inSection(({ client: locked }) => locked.storeUpdate(first));
+    assert.equal(Number(written.metadata.resourceVersion), before + 1);
+    assert.deepEqual(written.data, { k: "u", first: "yes" });
+
+    // Prepared on the original; someone writes meanwhile: the mutation runs again on the newer one.
+    const stale = await client.prepareUpdate(CORE_V1("configmaps"), "b4", "u", original!, addKey("second"));
+    const redone = await inSection(({ client: locked }) => locked.storeUpdate(stale));
+    assert.deepEqual(redone.data, { k: "u", first: "yes", second: "yes" });
+    assert.equal(Number(redone.metadata.resourceVersion), before + 2, "no version lost to the stale try");
+  });
 });
+
+describe("group commit of locked sections", () => {
+  let t: TestRuntime;
+  let cluster: TestCluster;
+
+  before(async () => {
+    cluster = await startTestCluster("group", []);
+    t = cluster.t;
+    await requestOk(cluster, "POST", "/api/v1/namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "g" },
+    });
+  });
+  after(() => t.close());
+
+  const configMap = (name: string): KubeObject => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name, namespace: "g" },
+    data: {},
+  });
+
+  test("sections asked for together share a transaction; a refusal is its section's alone", async () => {
+    const batcher = BatchedWrites.of(t.runtime);
+    const commitsBefore = await commits(t);
+    const outcomes = await Promise.allSettled(
+      // Side by side, the sections write different objects; "Bad_Name" is refused by validation.
+      ["a", "b", "c", "Bad_Name", "d"].map((name) =>
+        batcher.run(cluster.clusterId, "test-controller", (locked) =>
+          locked.client.create(CORE_V1("configmaps"), "g", configMap(name)),
+        ),
+      ),
+    );
+    const created = outcomes.filter((o) => o.status === "fulfilled").map((o) => o.value.metadata.name);
+    assert.deepEqual(created.sort(), ["a", "b", "c", "d"]);
+    const refused = outcomes.find((o) => o.status === "rejected");
+    assert.equal((refused as PromiseRejectedResult).reason.reason, "Invalid");
+    // One transaction for the five: the versions are contiguous and written together.
+    const versions = outcomes
+      .filter((o) => o.status === "fulfilled")
+      .map((o) => Number(o.value.metadata.resourceVersion))
+      .sort((x, y) => x - y);
+    assert.deepEqual(versions, [versions[0]!, versions[0]! + 1, versions[0]! + 2, versions[0]! + 3]);
+    assert.ok((await commits(t)) - commitsBefore <= 3, "one write transaction (and the reads around it)");
+  });
+
+  test("an error other than a refusal fails every section of its batch, and none is written", async () => {
+    const batcher = BatchedWrites.of(t.runtime);
+    const outcomes = await Promise.allSettled([
+      batcher.run(cluster.clusterId, "test-controller", (locked) =>
+        locked.client.create(CORE_V1("configmaps"), "g", configMap("kept-out")),
+      ),
+      batcher.run(cluster.clusterId, "test-controller", async () => {
+        throw new Error("the database went away");
+      }),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ["rejected", "rejected"],
+    );
+    assert.equal(
+      await new InProcessClient(t.runtime, cluster.clusterId, "x").get(
+        CORE_V1("configmaps"),
+        "g",
+        "kept-out",
+      ),
+      undefined,
+    );
+  });
+});
+
+async function commits(t: TestRuntime): Promise<number> {
+  const [row] = await t.runtime.db.sql<{ n: string }[]>`
+    select xact_commit::text as n from pg_stat_database where datname = current_database()`;
+  return Number(row?.n ?? 0);
+}
