@@ -265,7 +265,9 @@ async function manyIdleClusters(token: string): Promise<void> {
   console.log(
     `${CLUSTERS} clusters with the walkthrough app running after ${((performance.now() - started) / 1000).toFixed(0)} s`,
   );
-  await sleep((RESYNC_SECONDS + 10) * 1000); // let in-flight reconciles and the armed resyncs finish
+  // Let in-flight reconciles and the resyncs their last changes armed finish: the window measures
+  // clusters nobody touches.
+  await waitForQuiet();
   const api = processGroupStats(server.child.pid!);
   const work = workersStats();
   const [size] = await database.db.sql<
@@ -286,6 +288,34 @@ async function manyIdleClusters(token: string): Promise<void> {
   console.log(
     `idle ${IDLE_SECONDS} s: CPU API ${(after.api - before.api).toFixed(2)} s, workers ${(after.work - before.work).toFixed(2)} s (${(((after.api - before.api + after.work - before.work) / IDLE_SECONDS) * 100).toFixed(2)} % of one core), ${idleWrites} object writes, ${delayed} delayed jobs left`,
   );
+}
+
+/**
+ * Waits until the control plane has nothing to do for 5 s in a row: no reconcile waiting, running or
+ * due later (timers, armed resyncs). The clusters' idle checks (lifecycle jobs) stay: they are what
+ * an idle cluster keeps.
+ */
+async function waitForQuiet(): Promise<void> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(server.redis.url);
+  try {
+    let quietSince = performance.now();
+    const deadline = performance.now() + 10 * RESYNC_SECONDS * 1000;
+    while (performance.now() < deadline) {
+      const keys = await redis.keys(`${server.redis.prefix}*reconcile-*`);
+      let pending = 0;
+      for (const key of keys) {
+        if (key.endsWith(":delayed") || key.endsWith(":prioritized")) pending += await redis.zcard(key);
+        else if (key.endsWith(":wait") || key.endsWith(":active")) pending += await redis.llen(key);
+      }
+      if (pending > 0) quietSince = performance.now();
+      else if (performance.now() - quietSince > 5000) return;
+      await sleep(1000);
+    }
+    throw new Error("the control plane never went quiet");
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Delayed BullMQ jobs (timers) under this run's prefix: an idle cluster should leave none. */

@@ -3,17 +3,18 @@
  * False condition and `FailedScheduling` event of a pod no node takes, and preemption of victims.
  */
 import { ApiError } from "../../../apps/api/src/errors.ts";
-import { CORE_V1, type InProcessClient } from "../../../apps/api/src/kube/client/in-process-client.ts";
+import { CORE_V1, InProcessClient } from "../../../apps/api/src/kube/client/in-process-client.ts";
 import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { kubeTime } from "../../../apps/api/src/platform/clock.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import { withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
 import type { PodCondition } from "../controllers/shared/pods.ts";
 import {
-  type EventRecord,
   type EventSource,
+  type PreparedEvent,
+  prepareEvents,
   recordEvent,
-  recordEventsLocked,
+  storeEventsLocked,
 } from "../events/record-event.ts";
 import type { PodInfo } from "./pod-info.ts";
 
@@ -45,10 +46,18 @@ export async function bindPods(
   binds: readonly { pod: KubeObject; nodeName: string }[],
   now: Date,
 ): Promise<number> {
+  const client = new InProcessClient(runtime, clusterId, FIELD_MANAGER);
   let bound = 0;
   let failure: ApiError | undefined;
   for (let start = 0; start < binds.length; start += BINDS_PER_SECTION) {
     const section = binds.slice(start, start + BINDS_PER_SECTION);
+    // The events are built before the lock; only those of pods bound are stored.
+    const events = section.map(({ pod, nodeName }) => {
+      const { namespace = "", name = "" } = pod.metadata;
+      const message = `Successfully assigned ${namespace}/${name} to ${nodeName}`;
+      const input = { type: "Normal" as const, reason: "Scheduled", message };
+      return prepareEvents(client, SOURCE, [{ involved: pod, input }], now);
+    });
     bound += await withClusterWriteLock(runtime, clusterId, FIELD_MANAGER, async (locked) => {
       // Side by side (different pods): their statements share round trips.
       const outcomes = await Promise.allSettled(
@@ -60,20 +69,19 @@ export async function bindPods(
           return locked.client.bind(namespace, name, nodeName);
         }),
       );
-      const scheduled: EventRecord[] = [];
+      const scheduled: PreparedEvent[] = [];
+      let count = 0;
       outcomes.forEach((outcome, i) => {
-        const { pod, nodeName } = section[i]!;
         if (outcome.status === "rejected") {
           if (!(outcome.reason instanceof ApiError)) throw outcome.reason;
           if (!isStale(outcome.reason)) failure ??= outcome.reason;
           return;
         }
-        const { namespace = "", name = "" } = pod.metadata;
-        const message = `Successfully assigned ${namespace}/${name} to ${nodeName}`;
-        scheduled.push({ involved: pod, input: { type: "Normal", reason: "Scheduled", message } });
+        count++;
+        scheduled.push(...events[i]!);
       });
-      await recordEventsLocked(locked, SOURCE, scheduled, now);
-      return scheduled.length;
+      await storeEventsLocked(locked, scheduled, now);
+      return count;
     });
   }
   if (failure) throw failure;

@@ -5,7 +5,12 @@ import type { KubeObject } from "../../../../apps/api/src/kube/object/types.ts";
 import { type PreparedCreate, storeCreates } from "../../../../apps/api/src/kube/server/handlers/create.ts";
 import type { StoreTransaction } from "../../../../apps/api/src/kube/store/transaction.ts";
 import type { Runtime } from "../../../../apps/api/src/platform/runtime.ts";
-import { recordEvent, recordEventsLocked } from "../../events/record-event.ts";
+import {
+  type PreparedEvent,
+  prepareEvents,
+  recordEvent,
+  storeEventsLocked,
+} from "../../events/record-event.ts";
 import { type LockedWrites, withClusterWriteLock } from "../shared/cluster-write-lock.ts";
 import { controllerOf } from "../shared/owners.ts";
 import { podFromTemplate } from "../shared/pod-from-template.ts";
@@ -114,10 +119,11 @@ async function createSection(
   rs: ReplicaSet,
   want: number,
 ): Promise<{ pods: KubeObject[]; error?: ApiError }> {
-  // The pods are built, defaulted and validated before the lock: the section only counts and stores.
-  let prepared: PreparedCreate[];
+  // The pods and their events are built, defaulted and validated before the lock: the section only
+  // counts and stores.
+  let prepared: PreparedPod[];
   try {
-    prepared = preparePods(ctx.client, rs, want);
+    prepared = preparePods(ctx.client, rs, want, ctx.now);
   } catch (err) {
     if (err instanceof ApiError) return { pods: [], error: err };
     throw err;
@@ -139,18 +145,30 @@ async function createSection(
   }
 }
 
-function preparePods(client: InProcessClient, rs: ReplicaSet, count: number): PreparedCreate[] {
+/** A pod to create, with its `SuccessfulCreate` event. */
+interface PreparedPod {
+  pod: PreparedCreate;
+  events: PreparedEvent[];
+}
+
+function preparePods(client: InProcessClient, rs: ReplicaSet, count: number, now: Date): PreparedPod[] {
   const namespace = rs.metadata.namespace ?? "";
-  return Array.from({ length: count }, () =>
-    client.prepareCreate(PODS, namespace, podFromTemplate(rs.spec.template, rs)),
-  );
+  return Array.from({ length: count }, () => {
+    const pod = client.prepareCreate(PODS, namespace, podFromTemplate(rs.spec.template, rs));
+    const message = `Created pod: ${pod.obj.metadata.name}`;
+    const input = { type: "Normal" as const, reason: "SuccessfulCreate", message };
+    return {
+      pod,
+      events: prepareEvents(client, { component: REPLICASET_CONTROLLER }, [{ involved: rs, input }], now),
+    };
+  });
 }
 
 /** Inside the lock: of the prepared pods, as many as the ReplicaSet, read now, still lacks. */
 async function createInLock(
   locked: LockedWrites,
   rs: ReplicaSet,
-  prepared: readonly PreparedCreate[],
+  prepared: readonly PreparedPod[],
   now: Date,
 ): Promise<{ pods: KubeObject[]; error?: ApiError }> {
   const fresh = await freshOwner(locked.tx, rs);
@@ -161,30 +179,17 @@ async function createInLock(
   // The template changed since the reconcile read it: the pods come from the one stored now.
   const pods = jsonEqual(fresh.spec.template, rs.spec.template)
     ? prepared.slice(0, count)
-    : preparePods(locked.client, fresh, count);
-  // Admission refuses before anything is written, so the section commits what it created. Any other
-  // error (the database) aborts the section and the reconcile.
-  const { created, error } = await storeCreates(locked.tx, pods);
-  await recordCreated(locked, fresh, created, now);
+    : preparePods(locked.client, fresh, count, now);
+  // Admission refuses before anything is written, so the section commits what it created (the
+  // first ones, in order). Any other error (the database) aborts the section and the reconcile.
+  const { created, error } = await storeCreates(
+    locked.tx,
+    pods.map((p) => p.pod),
+  );
+  // `SuccessfulCreate` for each pod, committed with the pods.
+  const events = pods.slice(0, created.length).flatMap((p) => p.events);
+  await storeEventsLocked(locked, events, now);
   return error ? { pods: created, error } : { pods: created };
-}
-
-/** `SuccessfulCreate` for each pod, committed with the pods. */
-function recordCreated(
-  locked: LockedWrites,
-  rs: ReplicaSet,
-  pods: readonly KubeObject[],
-  now: Date,
-): Promise<void> {
-  const records = pods.map((pod) => ({
-    involved: rs,
-    input: {
-      type: "Normal" as const,
-      reason: "SuccessfulCreate",
-      message: `Created pod: ${pod.metadata.name}`,
-    },
-  }));
-  return recordEventsLocked(locked, { component: REPLICASET_CONTROLLER }, records, now);
 }
 
 async function deletePods(
