@@ -26,7 +26,7 @@ const NAME = "kubelet";
 export const kubeletController: Controller = {
   name: NAME,
   // A pod per key: many starting pods are synced at once and their writes share commits.
-  concurrency: 64,
+  concurrency: 128,
   keysFor(change, previous) {
     if (change.group !== "") return [];
     const key = (name: string): ReconcileKey => ({
