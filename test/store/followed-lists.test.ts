@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import type { Sql } from "postgres";
 import type { ApiError } from "../../apps/api/src/errors.ts";
 import type { KubeObject, ObjectRef } from "../../apps/api/src/kube/object/types.ts";
+import { FollowedLists } from "../../apps/api/src/kube/store/followed-lists.ts";
 import { ObjectStore } from "../../apps/api/src/kube/store/object-store.ts";
 import { createTestDatabase, type TestDatabase } from "../fixtures/database.ts";
 
@@ -77,6 +79,31 @@ describe("followed lists (the store's informer)", () => {
     const [one, two] = await Promise.all([follow(), follow()]);
     assert.deepEqual(names(one!), names(two!));
     assert.deepEqual(names(one!), names(await fresh()));
+  });
+
+  test("a read sees every commit made before it, even while an older catch-up is in flight", async () => {
+    // A connection whose answers can be held back: a catch-up that read before a commit answers
+    // after it, as a slow round trip would.
+    let holdMs = 0;
+    const slow = ((strings: TemplateStringsArray, ...values: unknown[]) => {
+      const delay = holdMs;
+      return t.db.sql(strings, ...(values as never[])).then(async (rows) => {
+        await new Promise((r) => setTimeout(r, delay));
+        return rows;
+      });
+    }) as unknown as Sql;
+    const lists = new FollowedLists(slow, (_g, _r, body) => body, { maxLists: 8, maxIdleMs: 60_000 });
+    const relist = () => store.list("f1", { group: "", resource: "configmaps" });
+    const read = () => lists.list("f1", "", "configmaps", relist);
+    await read();
+    holdMs = 300;
+    const early = read();
+    await new Promise((r) => setTimeout(r, 50)); // its query has run; its answer is held
+    holdMs = 0;
+    await store.transact("f1", (tx) => tx.create(ref("e", "after-early"), cm("e", "after-early")));
+    const late = await read();
+    assert.ok(names(late).includes("e/after-early=v"), "a read after a commit sees it");
+    await early;
   });
 
   test("inside a write transaction: what the lock lets it see, and its own writes", async () => {

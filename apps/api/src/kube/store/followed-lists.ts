@@ -10,8 +10,13 @@ interface FollowedList {
   /** The objects in list order (namespace, name), rebuilt on the next read after a change. */
   ordered?: KubeObject[];
   usedAt: number;
-  /** The catch-up in flight: concurrent readers share it. */
+  /** The catch-up in flight. */
   catchingUp?: Promise<void>;
+  /**
+   * The catch-up that follows it, shared by the readers that came while it was in flight: it may
+   * have read before what they must see (the change that woke a reconcile) committed.
+   */
+  next?: Promise<void>;
 }
 
 interface ChangeRow {
@@ -66,27 +71,57 @@ export class FollowedLists {
     let followed = this.lists.get(key);
     if (!followed) {
       const listed = await relist();
-      followed = this.lists.get(key) ?? this.start(key, listed.resourceVersion, listed.items);
+      // Another first read may have finished meanwhile: the newer of the two stays.
+      const other = this.lists.get(key);
+      followed =
+        other && other.rv >= listed.resourceVersion
+          ? other
+          : this.start(key, listed.resourceVersion, listed.items);
     } else {
       // Re-inserting keeps the Map in least-recently-read order.
       this.lists.delete(key);
       this.lists.set(key, followed);
       const current = followed;
+      const catchUp = (sql: Sql | TransactionSql) => () =>
+        this.catchUp(current, clusterId, group, resource, relist, sql);
       if (via) {
-        // A catch-up already under way may have read before the lock: wait for it, then read again.
-        await current.catchingUp?.catch(() => undefined);
-        current.catchingUp = this.catchUp(current, clusterId, group, resource, relist, via);
+        // Under the lock, on the transaction's connection: what it sees is what it must see.
+        await this.afterPending(current);
+        await catchUp(via)();
       } else {
-        current.catchingUp ??= this.catchUp(current, clusterId, group, resource, relist, this.sql);
+        await this.refresh(current, catchUp(this.sql));
       }
-      const catchingUp = current.catchingUp;
-      await catchingUp.finally(() => {
-        if (current.catchingUp === catchingUp) current.catchingUp = undefined;
-      });
     }
     followed.usedAt = now;
     followed.ordered ??= [...followed.objects.values()].sort(listOrder);
     return followed.ordered;
+  }
+
+  /**
+   * A catch-up that starts after this call: joins the one in flight only if it has not started yet
+   * (the queued one), never one that may have read before the caller's reason to read committed.
+   */
+  private refresh(followed: FollowedList, catchUp: () => Promise<void>): Promise<void> {
+    if (!followed.catchingUp) {
+      const running = catchUp().finally(() => {
+        if (followed.catchingUp === running) followed.catchingUp = undefined;
+      });
+      followed.catchingUp = running;
+      return running;
+    }
+    followed.next ??= followed.catchingUp
+      .catch(() => undefined)
+      .then(() => {
+        followed.next = undefined;
+        return this.refresh(followed, catchUp);
+      });
+    return followed.next;
+  }
+
+  /** Waits for the catch-ups in flight or queued (their failures are their readers'). */
+  private async afterPending(followed: FollowedList): Promise<void> {
+    await followed.catchingUp?.catch(() => undefined);
+    await followed.next?.catch(() => undefined);
   }
 
   private start(key: string, rv: number, items: KubeObject[]): FollowedList {
@@ -141,7 +176,7 @@ export class FollowedLists {
     for (const [key, followed] of this.lists) {
       const idle = now - followed.usedAt > this.options.maxIdleMs;
       if (!idle && this.lists.size <= this.options.maxLists) return;
-      if (!followed.catchingUp) this.lists.delete(key);
+      if (!followed.catchingUp && !followed.next) this.lists.delete(key);
     }
   }
 }
