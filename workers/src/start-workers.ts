@@ -28,7 +28,9 @@ export function startWorkers(
     const connection = createRedis(runtime.redisUrl, "worker");
     const reconcile = startReconcileWorker({
       connection,
-      concurrency: Object.fromEntries(CONTROLLERS.map((c) => [c.name, c.concurrency ?? 16])),
+      concurrency: Object.fromEntries(
+        CONTROLLERS.flatMap((c) => (c.concurrency ? [[c.name, c.concurrency]] : [])),
+      ),
       redisPrefix: runtime.config.redisPrefix,
       queue: runtime.reconcileQueue,
       log: runtime.log,

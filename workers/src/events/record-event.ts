@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { ApiError } from "../../../apps/api/src/errors.ts";
-import { CORE_V1, type InProcessClient } from "../../../apps/api/src/kube/client/in-process-client.ts";
+import { CORE_V1, InProcessClient } from "../../../apps/api/src/kube/client/in-process-client.ts";
 import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { type PreparedCreate, storeCreates } from "../../../apps/api/src/kube/server/handlers/create.ts";
 import { kubeTime } from "../../../apps/api/src/platform/clock.ts";
@@ -55,9 +55,8 @@ export interface EventRecord {
 }
 
 /**
- * Records several events in one transaction (a kubelet sync's Pulled, Created, Started; a
- * scheduler pass's Scheduled), with the same aggregation as recordEvent: one commit instead of one
- * per event.
+ * Records several events about objects (a pod's last Killing, …) in one transaction, with the same
+ * aggregation as recordEvent: one commit instead of one per event. Best effort, as recordEvent.
  */
 export async function recordEvents(
   runtime: Runtime,
@@ -68,27 +67,14 @@ export async function recordEvents(
 ): Promise<void> {
   if (records.length === 0) return;
   try {
+    const client = new InProcessClient(runtime, clusterId, source.component);
+    const events = prepareEvents(client, source, records, now);
     await withClusterWriteLock(runtime, clusterId, source.component, (locked) =>
-      recordEventsLocked(locked, source, records, now),
+      storeEventsLocked(locked, events, now),
     );
   } catch {
     // Best effort, as recordEvent.
   }
-}
-
-/**
- * recordEvents inside a locked section the caller holds, so events commit with the writes they
- * report (a binding and its `Scheduled`). An event the API refuses (a namespace being deleted, a
- * quota on events) is dropped, as client-go drops it, and leaves the section usable: refusals come
- * before anything is written. A database error aborts the section, as any write's would.
- */
-export function recordEventsLocked(
-  locked: LockedWrites,
-  source: EventSource,
-  records: readonly EventRecord[],
-  now: Date,
-): Promise<void> {
-  return storeEventsLocked(locked, prepareEvents(locked.client, source, records, now), now);
 }
 
 /** An event built, defaulted and validated, ready to be stored or counted as a repeat. */
@@ -117,7 +103,13 @@ export function prepareEvents(
   });
 }
 
-/** recordEventsLocked for events prepared beforehand (prepareEvents). */
+/**
+ * Stores prepared events inside a locked section the caller holds, so events commit with the
+ * writes they report (a binding and its `Scheduled`). An event already there is counted again. An
+ * event the API refuses (a namespace being deleted, a quota on events) is dropped, as client-go
+ * drops it, and leaves the section usable: refusals come before anything is written. A database
+ * error aborts the section, as any write's would.
+ */
 export async function storeEventsLocked(
   locked: LockedWrites,
   events: readonly PreparedEvent[],

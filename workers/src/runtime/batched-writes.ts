@@ -15,8 +15,8 @@ interface Section {
 /**
  * Group commit for small locked sections of one cluster: the sections that reconciles of this
  * process ask for while a batch is being written wait for the next batch, and each batch runs its
- * sections one after another in one transaction (withClusterWriteLock) — one lock, one change-log
- * insert and one commit for a node full of starting pods instead of one each.
+ * sections in one transaction (withClusterWriteLock) — one lock, one change-log insert and one
+ * commit for a node full of starting pods instead of one each.
  *
  * The sections of a batch run side by side in the transaction, so their statements share round
  * trips: they must write different objects (a kubelet's sections are different pods). A section's

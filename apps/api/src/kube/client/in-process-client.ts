@@ -20,11 +20,6 @@ export interface ResourceId {
 }
 
 /**
- * The Kubernetes API as controllers use it, in process: the same registry, strategies, validation,
- * store and publishing as an HTTP request, without HTTP (ARCHITECTURE §1: workers never write
- * around the store).
- */
-/**
  * Lists the store can follow (FollowedLists): served as stored (same version, no conversion) and
  * stored in the clear.
  */
@@ -39,6 +34,11 @@ function followable(def: ResourceDefinition): boolean {
   );
 }
 
+/**
+ * The Kubernetes API as controllers use it, in process: the same registry, strategies, validation,
+ * store and publishing as an HTTP request, without HTTP (ARCHITECTURE §1: workers never write
+ * around the store).
+ */
 export class InProcessClient {
   constructor(
     private readonly runtime: Runtime,

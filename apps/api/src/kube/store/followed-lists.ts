@@ -125,9 +125,8 @@ export class FollowedLists {
   }
 
   private start(key: string, rv: number, items: KubeObject[]): FollowedList {
-    const objects = new Map<string, KubeObject>();
-    for (const item of items) objects.set(itemKey(item), deepFreeze(item));
-    const followed: FollowedList = { rv, objects, usedAt: Date.now() };
+    const followed: FollowedList = { rv, objects: new Map(), usedAt: Date.now() };
+    fill(followed, rv, items);
     this.lists.set(key, followed);
     return followed;
   }
@@ -156,10 +155,7 @@ export class FollowedLists {
     if (first.compacted_rv > followed.rv) {
       // The log no longer reaches back to this list: read it whole again.
       const listed = await relist();
-      followed.objects.clear();
-      for (const item of listed.items) followed.objects.set(itemKey(item), deepFreeze(item));
-      followed.rv = listed.resourceVersion;
-      followed.ordered = undefined;
+      fill(followed, listed.resourceVersion, listed.items);
       return;
     }
     for (const row of rows) {
@@ -187,6 +183,14 @@ function listOrder(a: KubeObject, b: KubeObject): number {
   if (an !== bn) return an < bn ? -1 : 1;
   const [a2, b2] = [a.metadata.name ?? "", b.metadata.name ?? ""];
   return a2 < b2 ? -1 : a2 > b2 ? 1 : 0;
+}
+
+/** Replaces a list's objects with a full list read at `rv`. */
+function fill(followed: FollowedList, rv: number, items: readonly KubeObject[]): void {
+  followed.objects.clear();
+  for (const item of items) followed.objects.set(itemKey(item), deepFreeze(item));
+  followed.rv = rv;
+  followed.ordered = undefined;
 }
 
 function itemKey(item: KubeObject): string {

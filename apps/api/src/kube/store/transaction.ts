@@ -28,8 +28,8 @@ export class StoreTransaction {
   readonly changes: Change[] = [];
   /** The stored object each MODIFIED or DELETED change replaced, by the change's version. */
   private readonly replaced = new Map<number, KubeObject>();
-  /** Admission lookups already made in this transaction, by "group/resource", then by query. */
-  private readonly lookups = new Map<string, Map<string, Promise<unknown>>>();
+  /** List lookups already made in this transaction, by "group/resource", then by namespace. */
+  private readonly listLookups = new Map<string, Map<string, Promise<KubeObject[]>>>();
   /** Rows read and not written since, by refKey (see row()). */
   private readonly rowsRead = new Map<string, ObjectRow>();
   private rv: number;
@@ -71,29 +71,27 @@ export class StoreTransaction {
   }
 
   /**
-   * `get` for checks that only read (the namespace of a create, a pod's service account): asked
-   * again in the same transaction, the answer comes from memory, as nothing but this transaction
-   * can write the cluster until it commits; its own writes to the resource forget the answers.
-   * The object is shared between lookups: callers must not change it.
+   * `get` for checks that only read (the namespace of a create, a pod's service account): the row
+   * this transaction already read (see row()), without a copy. Callers must not change it.
    */
-  lookup(ref: ObjectRef): Promise<KubeObject | undefined> {
-    return this.memo(ref.group, ref.resource, `${ref.namespace}/${ref.name}`, () => this.get(ref));
+  async lookup(ref: ObjectRef): Promise<KubeObject | undefined> {
+    return (await this.row(ref))?.body;
   }
 
-  /** `list` for checks that only read (quotas, priority classes), memoised as `lookup`. */
+  /**
+   * `list` for checks that only read (quotas, priority classes): asked again in the same
+   * transaction, the answer comes from memory, as nothing but this transaction can write the
+   * cluster until it commits; its own writes to the resource forget the answers. The objects are
+   * shared between lookups: callers must not change them.
+   */
   lookupList(group: string, resource: string, namespace?: string): Promise<KubeObject[]> {
-    return this.memo(group, resource, `list:${namespace ?? "*"}`, () =>
-      this.list(group, resource, namespace),
-    );
-  }
-
-  private memo<T>(group: string, resource: string, query: string, read: () => Promise<T>): Promise<T> {
     const kind = `${group}/${resource}`;
-    const answers = this.lookups.get(kind) ?? new Map<string, Promise<unknown>>();
-    this.lookups.set(kind, answers);
-    let answer = answers.get(query) as Promise<T> | undefined;
+    const answers = this.listLookups.get(kind) ?? new Map<string, Promise<KubeObject[]>>();
+    this.listLookups.set(kind, answers);
+    const query = namespace ?? "*";
+    let answer = answers.get(query);
     if (!answer) {
-      answer = read();
+      answer = this.list(group, resource, namespace);
       answers.set(query, answer);
       // A failed read is not an answer: the next lookup asks the database again.
       answer.catch(() => answers.delete(query));
@@ -356,7 +354,7 @@ export class StoreTransaction {
     while (at > 0 && this.changes[at - 1]!.rv > rv) at--;
     this.changes.splice(at, 0, { clusterId: this.clusterId, rv, type, ...ref, object });
     this.rowsRead.delete(refKey(ref));
-    this.lookups.delete(`${ref.group}/${ref.resource}`);
+    this.listLookups.delete(`${ref.group}/${ref.resource}`);
     if (previous) this.replaced.set(rv, previous);
   }
 }
