@@ -3,8 +3,9 @@ import { after, before, describe, test } from "node:test";
 import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
 
 /**
- * Plain JSON lists of resources kept as they are served go out as the stored JSON text; these check
- * that what a client gets is the same as object by object, and that the exceptions still apply.
+ * Lists of resources kept as they are served come from the store's followed lists, and plain JSON
+ * lists send the stored JSON bytes; these check that what a client gets is the same as object by
+ * object, that every write shows, and that the exceptions still apply.
  */
 describe("GET and LIST answered from the stored JSON", () => {
   let t: TestRuntime;
@@ -121,6 +122,49 @@ describe("GET and LIST answered from the stored JSON", () => {
       listed.items.map((i: { metadata: { name: string } }) => i.metadata.name),
       ["b", "d"],
     );
+  });
+
+  test("a field selector filters, and a namespace's list holds only its own objects", async () => {
+    const created = await call(t.app, "POST", `${api}/api/v1/namespaces`, {
+      token,
+      body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "other" } },
+    });
+    assert.equal(created.status, 201);
+    const other = await call(t.app, "POST", `${api}/api/v1/namespaces/other/configmaps`, {
+      token,
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" }, data: { k: "other" } },
+    });
+    assert.equal(other.status, 201);
+    const byName = await list("/api/v1/namespaces/default/configmaps?fieldSelector=metadata.name%3Da");
+    assert.deepEqual(
+      byName.items.map((i: { data: { k: string } }) => i.data.k),
+      ["a"],
+    );
+    const everywhere = await list("/api/v1/configmaps?fieldSelector=metadata.name%3Da");
+    assert.deepEqual(
+      everywhere.items.map((i: { metadata: { namespace: string } }) => i.metadata.namespace),
+      ["default", "other"],
+    );
+    const inOther = await list("/api/v1/namespaces/other/configmaps");
+    assert.ok(
+      inOther.items.every((i: { metadata: { namespace: string } }) => i.metadata.namespace === "other"),
+    );
+  });
+
+  test("a list shows every write committed before it, deletions included", async () => {
+    const before = await list("/api/v1/namespaces/default/configmaps");
+    const deleted = await call(t.app, "DELETE", `${api}/api/v1/namespaces/default/configmaps/e`, { token });
+    assert.equal(deleted.status, 200);
+    const added = await call(t.app, "POST", `${api}/api/v1/namespaces/default/configmaps`, {
+      token,
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "f" }, data: { k: "f" } },
+    });
+    assert.equal(added.status, 201);
+    const after = await list("/api/v1/namespaces/default/configmaps");
+    const names = (l: { items: { metadata: { name: string } }[] }) => l.items.map((i) => i.metadata.name);
+    assert.ok(names(before).includes("e") && !names(before).includes("f"));
+    assert.ok(!names(after).includes("e") && names(after).includes("f"));
+    assert.ok(Number(after.metadata.resourceVersion) > Number(before.metadata.resourceVersion));
   });
 
   test("Secrets are listed with their data, not as sealed at rest", async () => {

@@ -92,9 +92,17 @@ describe("followed lists (the store's informer)", () => {
         return rows;
       });
     }) as unknown as Sql;
-    const lists = new FollowedLists(slow, (_g, _r, body) => body, { maxLists: 8, maxIdleMs: 60_000 });
-    const relist = () => store.list("f1", { group: "", resource: "configmaps" });
-    const read = () => lists.list("f1", "", "configmaps", relist);
+    const lists = new FollowedLists(slow, { maxLists: 8, maxBytes: 1 << 20, maxIdleMs: 60_000 });
+    const relist = async () => {
+      const { items, resourceVersion } = await store.list("f1", { group: "", resource: "configmaps" });
+      const rows = items.map((o) => ({
+        namespace: o.metadata.namespace ?? "",
+        name: o.metadata.name ?? "",
+        body: JSON.stringify(o),
+      }));
+      return { resourceVersion, rows };
+    };
+    const read = async () => (await lists.list("f1", "", "configmaps", relist)).objects();
     await read();
     holdMs = 300;
     const early = read();
@@ -131,6 +139,28 @@ describe("followed lists (the store's informer)", () => {
     await store.transact("f1", (tx) => tx.create(ref("d", "next"), cm("d", "next")));
     assert.deepEqual(names(await follow()), names(await fresh()));
     assert.ok(!names(await follow()).includes("d/gone=v"));
+  });
+
+  test("lists past the memory bound are dropped and read whole again when next asked for", async () => {
+    const small = new FollowedLists(t.db.sql, { maxLists: 8, maxBytes: 1, maxIdleMs: 60_000 });
+    let relists = 0;
+    const relist = async () => {
+      relists++;
+      const { items, resourceVersion } = await store.list("f1", { group: "", resource: "configmaps" });
+      const rows = items.map((o) => ({
+        namespace: o.metadata.namespace ?? "",
+        name: o.metadata.name ?? "",
+        body: JSON.stringify(o),
+      }));
+      return { resourceVersion, rows };
+    };
+    const read = async () => (await small.list("f1", "", "configmaps", relist)).objects();
+    assert.deepEqual(names(await read()), names(await fresh()));
+    // Another list is read: the first is over the bound and goes.
+    await small.list("f1", "", "services", async () => ({ resourceVersion: 0, rows: [] }));
+    await store.transact("f1", (tx) => tx.create(ref("g", "new"), cm("g", "new")));
+    assert.deepEqual(names(await read()), names(await fresh()));
+    assert.equal(relists, 2, "the dropped list was read whole again");
   });
 
   test("a cluster that is gone is NotFound", async () => {

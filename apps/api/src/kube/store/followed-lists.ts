@@ -3,12 +3,35 @@ import type { KubeObject } from "../object/types.ts";
 import { clusterGone } from "./errors.ts";
 import type { ChangeType } from "./types.ts";
 
+/**
+ * One object of a followed list: its stored JSON as bytes (what a JSON list sends as it is), parsed
+ * and frozen on first use (what a controller, a selector or a Table reads).
+ */
+export class FollowedObject {
+  private parsed?: KubeObject;
+
+  constructor(
+    readonly namespace: string,
+    readonly name: string,
+    readonly json: Buffer,
+  ) {}
+
+  get object(): KubeObject {
+    this.parsed ??= deepFreeze(JSON.parse(this.json.toString("utf8")) as KubeObject);
+    return this.parsed;
+  }
+}
+
 /** Every object of one resource of one cluster, as of `rv`, kept up to date from the change log. */
 interface FollowedList {
   rv: number;
-  objects: Map<string, KubeObject>;
-  /** The objects in list order (namespace, name), rebuilt on the next read after a change. */
-  ordered?: KubeObject[];
+  entries: Map<string, FollowedObject>;
+  /** The size of their JSON, for the memory bound. */
+  bytes: number;
+  /** The entries in list order (namespace, name), rebuilt on the next read after a change. */
+  ordered?: FollowedObject[];
+  /** Their objects, in the same order, built on the first read that asks for them. */
+  objects?: KubeObject[];
   usedAt: number;
   /** The catch-up in flight. */
   catchingUp?: Promise<void>;
@@ -19,6 +42,14 @@ interface FollowedList {
   next?: Promise<void>;
 }
 
+/** A followed list as one read saw it: its entries in list order and the version they are at. */
+export interface FollowedSnapshot {
+  resourceVersion: number;
+  entries: readonly FollowedObject[];
+  /** The entries' objects in the same order (parsed once per list version, shared). */
+  objects(): readonly KubeObject[];
+}
+
 interface ChangeRow {
   cluster_rv: number;
   compacted_rv: number;
@@ -26,31 +57,39 @@ interface ChangeRow {
   type: ChangeType | null;
   namespace: string;
   name: string;
-  body: KubeObject | null;
+  body: string | null;
 }
 
-/** A full list (decoded), for the first read and after the change log was compacted past the list. */
-export type Relist = () => Promise<{ resourceVersion: number; items: KubeObject[] }>;
+/** A row of a full list: an object's place and its stored JSON text. */
+export interface StoredRow {
+  namespace: string;
+  name: string;
+  body: string;
+}
+
+/** A full list as stored text, for the first read and after the change log was compacted past the list. */
+export type Relist = () => Promise<{ resourceVersion: number; rows: StoredRow[] }>;
 
 /**
  * What an informer is to a controller: lists of whole resources (all pods of a cluster …) held in
  * memory and brought up to date on each read with one query for the changes since, instead of
  * reading and parsing every object again. A control plane that lists a cluster's pods on every
- * reconcile reads each pod once per change instead of once per reconcile.
+ * reconcile reads each pod once per change instead of once per reconcile, and the API sends a large
+ * JSON list from the bytes it holds instead of reading 4 MB from Postgres every time.
  *
  * A read is exact: it returns the state of one snapshot (the change log and the cluster's counter
  * are read in one statement, and versions commit in order). The objects are frozen and shared
- * between readers: nobody may change them. Memory is bounded: the least recently read lists go
- * first, and a list nobody read for `maxIdleMs` is dropped on the next read of any list; nothing
- * runs in between (an idle cluster keeps nothing here for long).
+ * between readers: nobody may change them. Only resources stored in the clear are followed.
+ * Memory is bounded: the least recently read lists go first when there are too many or their JSON
+ * is too large, and a list nobody read for `maxIdleMs` is dropped on the next read of any list;
+ * nothing runs in between (an idle cluster keeps nothing here for long).
  */
 export class FollowedLists {
   private readonly lists = new Map<string, FollowedList>();
 
   constructor(
     private readonly sql: Sql,
-    private readonly decode: (group: string, resource: string, body: KubeObject) => KubeObject,
-    private readonly options: { maxLists: number; maxIdleMs: number },
+    private readonly options: { maxLists: number; maxBytes: number; maxIdleMs: number },
   ) {}
 
   /**
@@ -64,7 +103,7 @@ export class FollowedLists {
     resource: string,
     relist: Relist,
     via?: TransactionSql,
-  ): Promise<KubeObject[]> {
+  ): Promise<FollowedSnapshot> {
     const key = `${clusterId}/${group}/${resource}`;
     const now = Date.now();
     this.evict(now);
@@ -73,10 +112,7 @@ export class FollowedLists {
       const listed = await relist();
       // Another first read may have finished meanwhile: the newer of the two stays.
       const other = this.lists.get(key);
-      followed =
-        other && other.rv >= listed.resourceVersion
-          ? other
-          : this.start(key, listed.resourceVersion, listed.items);
+      followed = other && other.rv >= listed.resourceVersion ? other : this.start(key, listed);
     } else {
       // Re-inserting keeps the Map in least-recently-read order.
       this.lists.delete(key);
@@ -93,8 +129,21 @@ export class FollowedLists {
       }
     }
     followed.usedAt = now;
-    followed.ordered ??= [...followed.objects.values()].sort(listOrder);
-    return followed.ordered;
+    // Taken together, without an await in between: the entries are those of this version.
+    const list = followed;
+    list.ordered ??= [...list.entries.values()].sort(listOrder);
+    const entries = list.ordered;
+    return {
+      resourceVersion: list.rv,
+      entries,
+      objects: () => {
+        // Entries changed by a catch-up since: this read's objects alone.
+        if (list.ordered !== entries) return entries.map((e) => e.object);
+        // Still the same entries: the parsed array is shared by every read of this version.
+        list.objects ??= entries.map((e) => e.object);
+        return list.objects;
+      },
+    };
   }
 
   /**
@@ -124,9 +173,9 @@ export class FollowedLists {
     await followed.next?.catch(() => undefined);
   }
 
-  private start(key: string, rv: number, items: KubeObject[]): FollowedList {
-    const followed: FollowedList = { rv, objects: new Map(), usedAt: Date.now() };
-    fill(followed, rv, items);
+  private start(key: string, listed: Awaited<ReturnType<Relist>>): FollowedList {
+    const followed: FollowedList = { rv: 0, entries: new Map(), bytes: 0, usedAt: Date.now() };
+    this.fill(followed, listed);
     this.lists.set(key, followed);
     return followed;
   }
@@ -140,7 +189,7 @@ export class FollowedLists {
     sql: Sql | TransactionSql,
   ): Promise<void> {
     const rows = await sql<ChangeRow[]>`
-      select v.rv as cluster_rv, v.compacted_rv, c.rv, c.type, c.namespace, c.name, c.body
+      select v.rv as cluster_rv, v.compacted_rv, c.rv, c.type, c.namespace, c.name, c.body::text as body
       from cluster_versions v
       left join lateral (
         select rv, type, namespace, name, body from changes
@@ -154,47 +203,60 @@ export class FollowedLists {
     if (!first) throw clusterGone(clusterId);
     if (first.compacted_rv > followed.rv) {
       // The log no longer reaches back to this list: read it whole again.
-      const listed = await relist();
-      fill(followed, listed.resourceVersion, listed.items);
+      this.fill(followed, await relist());
       return;
     }
     for (const row of rows) {
       if (row.rv === null || row.body === null || row.rv <= followed.rv) continue;
       const key = `${row.namespace}/${row.name}`;
-      if (row.type === "DELETED") followed.objects.delete(key);
-      else followed.objects.set(key, deepFreeze(this.decode(group, resource, row.body)));
+      this.forget(followed, followed.entries.get(key));
+      if (row.type === "DELETED") followed.entries.delete(key);
+      else this.keep(followed, key, { namespace: row.namespace, name: row.name, body: row.body });
       followed.ordered = undefined;
+      followed.objects = undefined;
     }
     followed.rv = Math.max(followed.rv, first.cluster_rv);
   }
 
+  /** Replaces a list's entries with a full list. */
+  private fill(followed: FollowedList, listed: Awaited<ReturnType<Relist>>): void {
+    followed.entries.clear();
+    followed.bytes = 0;
+    for (const row of listed.rows) this.keep(followed, `${row.namespace}/${row.name}`, row);
+    followed.rv = listed.resourceVersion;
+    followed.ordered = undefined;
+    followed.objects = undefined;
+  }
+
+  private keep(followed: FollowedList, key: string, row: StoredRow): void {
+    const entry = new FollowedObject(row.namespace, row.name, Buffer.from(row.body, "utf8"));
+    followed.entries.set(key, entry);
+    followed.bytes += entry.json.length;
+  }
+
+  private forget(followed: FollowedList, entry: FollowedObject | undefined): void {
+    if (entry) followed.bytes -= entry.json.length;
+  }
+
   private evict(now: number): void {
+    let bytes = 0;
+    for (const followed of this.lists.values()) bytes += followed.bytes;
     for (const [key, followed] of this.lists) {
       const idle = now - followed.usedAt > this.options.maxIdleMs;
-      if (!idle && this.lists.size <= this.options.maxLists) return;
-      if (!followed.catchingUp && !followed.next) this.lists.delete(key);
+      const over = this.lists.size > this.options.maxLists || bytes > this.options.maxBytes;
+      if (!idle && !over) return;
+      if (!followed.catchingUp && !followed.next) {
+        this.lists.delete(key);
+        bytes -= followed.bytes;
+      }
     }
   }
 }
 
 /** List order as Postgres gives it under the C collation: by namespace, then name. */
-function listOrder(a: KubeObject, b: KubeObject): number {
-  const [an, bn] = [a.metadata.namespace ?? "", b.metadata.namespace ?? ""];
-  if (an !== bn) return an < bn ? -1 : 1;
-  const [a2, b2] = [a.metadata.name ?? "", b.metadata.name ?? ""];
-  return a2 < b2 ? -1 : a2 > b2 ? 1 : 0;
-}
-
-/** Replaces a list's objects with a full list read at `rv`. */
-function fill(followed: FollowedList, rv: number, items: readonly KubeObject[]): void {
-  followed.objects.clear();
-  for (const item of items) followed.objects.set(itemKey(item), deepFreeze(item));
-  followed.rv = rv;
-  followed.ordered = undefined;
-}
-
-function itemKey(item: KubeObject): string {
-  return `${item.metadata.namespace ?? ""}/${item.metadata.name ?? ""}`;
+function listOrder(a: FollowedObject, b: FollowedObject): number {
+  if (a.namespace !== b.namespace) return a.namespace < b.namespace ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** Freezes an object and everything in it, so a reader that tries to change a shared object fails. */

@@ -5,19 +5,11 @@ import { errorFields } from "../../platform/logger.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { ClusterWriters } from "./cluster-writers.ts";
 import { clusterGone } from "./errors.ts";
-import { FollowedLists } from "./followed-lists.ts";
+import { FollowedLists, type FollowedSnapshot } from "./followed-lists.ts";
 import { BodyCodec, SecretCipher } from "./secret-encryption.ts";
-import { SharedObjectCache } from "./shared-object-cache.ts";
+import { labelled } from "./stored-json.ts";
 import { StoreTransaction } from "./transaction.ts";
-import type {
-  Change,
-  ChangeSink,
-  CommitHook,
-  ListOptions,
-  ListResult,
-  PendingChange,
-  RawListResult,
-} from "./types.ts";
+import type { Change, ChangeSink, CommitHook, ListOptions, ListResult, PendingChange } from "./types.ts";
 
 export interface ObjectStoreOptions {
   /** Changes kept per cluster; older ones are compacted away. */
@@ -35,19 +27,11 @@ interface ListPage<T> {
 }
 
 /**
- * A stored object's JSON with `typeMeta` as a read labels it. Stored objects begin with it (cheap to
- * check); the odd one that does not is relabelled.
+ * How many lists (one resource of one cluster) a process follows at most, how much JSON they may
+ * hold together, and for how long unread.
  */
-function labelled(text: string, typeMeta: { apiVersion: string; kind: string }): string {
-  const prefix = `{"apiVersion":${JSON.stringify(typeMeta.apiVersion)},"kind":${JSON.stringify(typeMeta.kind)},`;
-  return text.startsWith(prefix) ? text : JSON.stringify({ ...JSON.parse(text), ...typeMeta });
-}
-
-/** What the shared object cache may hold, as JSON text, per process. */
-const SHARED_OBJECT_CACHE_BYTES = 64 * 1024 * 1024;
-
-/** How many lists (one resource of one cluster) a process follows at most, and for how long unread. */
 const FOLLOWED_LISTS = 512;
+const FOLLOWED_LIST_BYTES = 128 * 1024 * 1024;
 const FOLLOWED_LIST_IDLE_MS = 120_000;
 
 /** Compaction runs when a write crosses a multiple of this many versions: cheap, and never a loop. */
@@ -61,7 +45,6 @@ const COMPACT_EVERY = 500;
 export class ObjectStore {
   private readonly sinks: ChangeSink[] = [];
   private readonly hooks: CommitHook[] = [];
-  private readonly sharedObjects = new SharedObjectCache(SHARED_OBJECT_CACHE_BYTES);
   private readonly followed: FollowedLists;
   private readonly writers = new ClusterWriters();
   private readonly now: () => Date;
@@ -73,14 +56,11 @@ export class ObjectStore {
   ) {
     this.now = options.now ?? (() => new Date());
     this.codec = new BodyCodec(options.secretCipher);
-    this.followed = new FollowedLists(
-      db.sql,
-      (group, resource, body) => this.codec.decode(group, resource, body),
-      {
-        maxLists: FOLLOWED_LISTS,
-        maxIdleMs: FOLLOWED_LIST_IDLE_MS,
-      },
-    );
+    this.followed = new FollowedLists(db.sql, {
+      maxLists: FOLLOWED_LISTS,
+      maxBytes: FOLLOWED_LIST_BYTES,
+      maxIdleMs: FOLLOWED_LIST_IDLE_MS,
+    });
   }
 
   addSink(sink: ChangeSink): void {
@@ -194,7 +174,7 @@ export class ObjectStore {
     return body ? this.codec.decode(ref.group, ref.resource, body) : undefined;
   }
 
-  /** get() without decoding, labelled with `typeMeta` (see listStoredJson). */
+  /** get() without decoding: the stored JSON text, labelled with `typeMeta`. */
   async getStoredJson(
     clusterId: string,
     ref: ObjectRef,
@@ -221,42 +201,24 @@ export class ObjectStore {
    * they get (controllers): kept in memory and brought up to date from the change log on each read
    * (FollowedLists). The objects are frozen. Only for resources stored in the clear.
    */
-  async listFollowed(clusterId: string, group: string, resource: string): Promise<KubeObject[]> {
-    this.assertInTheClear(group, resource);
-    return this.followed.list(clusterId, group, resource, () => this.list(clusterId, { group, resource }));
+  async listFollowed(clusterId: string, group: string, resource: string): Promise<readonly KubeObject[]> {
+    return (await this.follow(clusterId, group, resource)).objects();
   }
 
   /**
-   * list() for readers that do not change what they get (Table rows): unchanged objects are parsed
-   * once and shared from a cache. Only for resources stored in the clear.
+   * The followed list of a resource (see listFollowed) with its version and each object's stored
+   * JSON: what the API's lists are served from.
    */
-  async listShared(clusterId: string, options: ListOptions): Promise<ListResult> {
-    const { group, resource } = options;
+  follow(clusterId: string, group: string, resource: string): Promise<FollowedSnapshot> {
     this.assertInTheClear(group, resource);
-    const { rows, ...page } = await this.listPage<string>(clusterId, options, (sql) => sql`body::text`);
-    const prefix = `${clusterId}/${group}/${resource}/`;
-    return {
-      ...page,
-      items: rows.map((row) =>
-        this.sharedObjects.parse(`${prefix}${row.namespace}/${row.name}`, row.rv, row.body),
-      ),
-    };
-  }
-
-  /**
-   * list() without decoding: each item is the stored JSON text as Postgres gives it. For a list
-   * answered as stored, parsing and re-serialising every object was most of a large list's cost.
-   * Only for resources stored in the clear (not sealed Secrets). Every item carries `typeMeta`, as
-   * a read labels what it returns.
-   */
-  async listStoredJson(
-    clusterId: string,
-    options: ListOptions,
-    typeMeta: { apiVersion: string; kind: string },
-  ): Promise<RawListResult> {
-    this.assertInTheClear(options.group, options.resource);
-    const { rows, ...page } = await this.listPage<string>(clusterId, options, (sql) => sql`body::text`);
-    return { ...page, items: rows.map(({ body }) => labelled(body, typeMeta)) };
+    return this.followed.list(clusterId, group, resource, async () => {
+      const { rows, resourceVersion } = await this.listPage<string>(
+        clusterId,
+        { group, resource },
+        (sql) => sql`body::text`,
+      );
+      return { resourceVersion, rows };
+    });
   }
 
   private assertInTheClear(group: string, resource: string): void {

@@ -3,7 +3,7 @@ import { kubeTime } from "../../platform/clock.ts";
 import { jsonEqual } from "../object/equality.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { objectAlreadyExists, objectConflict, objectNotFound } from "./errors.ts";
-import type { FollowedLists } from "./followed-lists.ts";
+import type { FollowedLists, StoredRow } from "./followed-lists.ts";
 import { BodyCodec, SecretCipher } from "./secret-encryption.ts";
 import type {
   Change,
@@ -105,19 +105,28 @@ export class StoreTransaction {
    * read instead of every object. The objects are frozen. A resource this transaction wrote, or
    * one stored sealed, is read as `list` reads it.
    */
-  async listFollowed(group: string, resource: string, namespace?: string): Promise<KubeObject[]> {
+  async listFollowed(group: string, resource: string, namespace?: string): Promise<readonly KubeObject[]> {
     const written = this.changes.some((c) => c.group === group && c.resource === resource);
     if (!this.followed || written || SecretCipher.applies(group, resource)) {
       return this.list(group, resource, namespace);
     }
-    const all = await this.followed.list(
+    const followed = await this.followed.list(
       this.clusterId,
       group,
       resource,
-      async () => ({ resourceVersion: this.startRv, items: await this.list(group, resource) }),
+      async () => ({ resourceVersion: this.startRv, rows: await this.listStored(group, resource) }),
       this.tx,
     );
-    return all.filter((o) => namespace === undefined || o.metadata.namespace === namespace);
+    const objects = followed.objects();
+    return namespace === undefined ? objects : objects.filter((o) => o.metadata.namespace === namespace);
+  }
+
+  /** Every object of a resource as stored text, in list order (a followed list's first read). */
+  private listStored(group: string, resource: string): Promise<StoredRow[]> {
+    return this.tx<StoredRow[]>`
+      select namespace, name, body::text as body from objects
+      where cluster_id = ${this.clusterId} and api_group = ${group} and resource = ${resource}
+      order by namespace, name`;
   }
 
   /**

@@ -73,9 +73,4 @@ export interface ListResult {
   last?: { namespace: string; name: string };
 }
 
-/** A list page whose items are the stored JSON texts. */
-export interface RawListResult extends Omit<ListResult, "items"> {
-  items: string[];
-}
-
 export type { KubeObject, ObjectRef };

@@ -10,8 +10,9 @@ import {
 } from "../../selectors/index.ts";
 import { hasSimulatedHeartbeat, withSimulatedHeartbeat } from "../../simulation/node-heartbeat.ts";
 import { objectNotFound } from "../../store/errors.ts";
+import type { FollowedObject } from "../../store/followed-lists.ts";
 import { SecretCipher } from "../../store/secret-encryption.ts";
-import type { ListOptions } from "../../store/types.ts";
+import { labelledBytes, typeMetaPrefix } from "../../store/stored-json.ts";
 import { includeObjectParam, tableVersion } from "../negotiation.ts";
 import {
   apiVersionOf,
@@ -84,40 +85,108 @@ function decodeContinue(token: string): ContinueToken {
   throw new ApiError("BadRequest", "continue key is not valid: illegal base64 data at input byte 0");
 }
 
+type TableVersion = NonNullable<ReturnType<typeof tableVersion>>;
+
+/** What a list asks for, beyond its collection. */
+interface ListQuery {
+  labelSel?: ReturnType<typeof parseLabelSelector>;
+  fieldSel?: ReturnType<typeof parseFieldSelector>;
+  limit?: number;
+  cont?: ContinueToken;
+  /** The Table version asked for, if a Table. */
+  table?: TableVersion;
+}
+
 /**
  * LIST of a collection: selectors, paging, JSON list or Table. With `storedJson`, a plain list may
- * answer with a body that is already JSON text (for HTTP responses); otherwise `body.items` are
- * objects (for callers that use them).
+ * answer with a body that is already JSON (bytes, for HTTP responses); otherwise `body.items` are
+ * objects (for callers that use them; shared and frozen where the list is followed).
  */
 export async function listHandler(
   req: KubeRequest,
   options: { storedJson?: boolean } = {},
 ): Promise<KubeResponse> {
   const { def, query } = req;
-  const labelSel = query.get("labelSelector") ? parseLabelSelector(query.get("labelSelector")!) : undefined;
-  const fieldSel = query.get("fieldSelector")
-    ? parseFieldSelector(query.get("fieldSelector")!, def.group, def.resource)
-    : undefined;
   const limitParam = Number(query.get("limit") ?? 0);
   const limit = Number.isFinite(limitParam) && limitParam > 0 ? Math.floor(limitParam) : undefined;
   const cont = query.get("continue") ? decodeContinue(query.get("continue")!) : undefined;
+  const table = tableVersion(req.accept);
+  const list: ListQuery = {
+    ...(query.get("labelSelector") ? { labelSel: parseLabelSelector(query.get("labelSelector")!) } : {}),
+    ...(query.get("fieldSelector")
+      ? { fieldSel: parseFieldSelector(query.get("fieldSelector")!, def.group, def.resource) }
+      : {}),
+    ...(limit ? { limit } : {}),
+    ...(cont ? { cont } : {}),
+    ...(table ? { table } : {}),
+  };
   if (!cont) await checkListVersion(req);
-  const listOptions = {
+  return servedAsStored(def) ? listFollowed(req, list, options.storedJson === true) : listRead(req, list);
+}
+
+/**
+ * A list of a resource served as stored, from the store's followed list of it: the changes since
+ * the last list are read, not every object. A JSON list sends the stored bytes of each object as
+ * they are; selectors and Tables read the objects, parsed once per version and shared.
+ */
+async function listFollowed(req: KubeRequest, list: ListQuery, storedJson: boolean): Promise<KubeResponse> {
+  const { def } = req;
+  const followed = await req.runtime.store.follow(req.clusterId, def.storage.group, def.storage.resource);
+  const namespace = def.namespaced ? req.path.namespace : undefined;
+  const { labelSel, fieldSel, limit, cont } = list;
+  const matching: FollowedObject[] = [];
+  let more = false;
+  for (const entry of followed.entries) {
+    if (namespace !== undefined && entry.namespace !== namespace) continue;
+    if (cont && !isAfter(entry, cont)) continue;
+    if (labelSel && !matchesLabels(labelSel, entry.object.metadata.labels)) continue;
+    if (fieldSel && !matchesFields(fieldSel, entry.object)) continue;
+    if (limit !== undefined && matching.length === limit) {
+      more = true;
+      break;
+    }
+    matching.push(entry);
+  }
+  const page = listPage(
+    req,
+    list,
+    followed.resourceVersion,
+    more ? matching[matching.length - 1] : undefined,
+  );
+  if (list.table)
+    return tableList(
+      req,
+      list.table,
+      matching.map((e) => e.object),
+      page,
+    );
+  if (!storedJson) return { status: 200, body: { ...page, items: matching.map((e) => e.object) } };
+  // The list's own fields, then the items' stored bytes: no object is parsed or serialised.
+  const head = JSON.stringify(page);
+  const typeMeta = { apiVersion: page.apiVersion, kind: def.kind };
+  const prefix = Buffer.from(typeMetaPrefix(typeMeta));
+  const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
+  matching.forEach((entry, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(labelledBytes(entry.json, typeMeta, prefix));
+  });
+  parts.push(LIST_END);
+  return { status: 200, body: Buffer.concat(parts) };
+}
+
+const COMMA = Buffer.from(",");
+const LIST_END = Buffer.from("]}");
+
+/** A list of a resource converted, sealed or simulated at read time: read and decoded per request. */
+async function listRead(req: KubeRequest, list: ListQuery): Promise<KubeResponse> {
+  const { def } = req;
+  const { labelSel, fieldSel, limit, cont } = list;
+  const listed = await req.runtime.store.list(req.clusterId, {
     group: def.storage.group,
     resource: def.storage.resource,
     ...(def.namespaced && req.path.namespace !== undefined ? { namespace: req.path.namespace } : {}),
     ...(cont ? { after: { namespace: cont.namespace, name: cont.name } } : {}),
-  };
-  const table = tableVersion(req.accept);
-  const asStored = options.storedJson === true && servedAsStored(def);
-  if (asStored && !labelSel && !fieldSel && !table) {
-    return listAsStored(req, { ...listOptions, ...(limit ? { limit } : {}) }, cont?.rv);
-  }
-  // A Table only reads the objects it prints: they may be shared, parsed once while unchanged.
-  const listed =
-    asStored && table
-      ? await req.runtime.store.listShared(req.clusterId, listOptions)
-      : await req.runtime.store.list(req.clusterId, listOptions);
+  });
   const matching: KubeObject[] = [];
   let more = false;
   for (const stored of listed.items) {
@@ -131,36 +200,64 @@ export async function listHandler(
     }
     matching.push(obj);
   }
-  const last = matching[matching.length - 1];
-  const continueToken =
-    more && last
-      ? encodeContinue({
-          rv: cont?.rv ?? listed.resourceVersion,
-          namespace: last.metadata.namespace ?? "",
-          name: last.metadata.name ?? "",
-        })
-      : undefined;
-  const resourceVersion = String(cont?.rv ?? listed.resourceVersion);
-  if (table) {
-    return {
-      status: 200,
-      body: buildTable(def.group, def.resource, matching, {
-        now: req.now,
-        resourceVersion,
-        includeObject: includeObjectParam(query),
-        apiVersion: table,
-        ...(continueToken ? { continue: continueToken } : {}),
-      }),
-    };
-  }
+  const last = more ? matching[matching.length - 1]?.metadata : undefined;
+  const page = listPage(
+    req,
+    list,
+    listed.resourceVersion,
+    last ? { namespace: last.namespace ?? "", name: last.name ?? "" } : undefined,
+  );
+  if (list.table) return tableList(req, list.table, matching, page);
+  return { status: 200, body: { ...page, items: matching } };
+}
+
+/** Whether an object comes after the place a continue token left off (list order). */
+function isAfter(entry: { namespace: string; name: string }, cont: ContinueToken): boolean {
+  if (entry.namespace !== cont.namespace) return entry.namespace > cont.namespace;
+  return entry.name > cont.name;
+}
+
+/** A list's own fields: its kind and version, and, when there is more, where the next page begins. */
+interface ListPageFields {
+  kind: string;
+  apiVersion: string;
+  metadata: { resourceVersion: string; continue?: string };
+}
+
+function listPage(
+  req: KubeRequest,
+  list: ListQuery,
+  listedRv: number,
+  last: { namespace: string; name: string } | undefined,
+): ListPageFields {
+  const { def } = req;
+  // Every page of one list reports the version of its first page, as its continue token carries.
+  const rv = list.cont?.rv ?? listedRv;
+  return {
+    kind: `${def.kind}List`,
+    apiVersion: apiVersionOf(def.group, def.version),
+    metadata: {
+      resourceVersion: String(rv),
+      ...(last ? { continue: encodeContinue({ rv, namespace: last.namespace, name: last.name }) } : {}),
+    },
+  };
+}
+
+function tableList(
+  req: KubeRequest,
+  table: TableVersion,
+  objects: readonly KubeObject[],
+  page: ListPageFields,
+): KubeResponse {
   return {
     status: 200,
-    body: {
-      kind: `${def.kind}List`,
-      apiVersion: apiVersionOf(def.group, def.version),
-      metadata: { resourceVersion, ...(continueToken ? { continue: continueToken } : {}) },
-      items: matching,
-    },
+    body: buildTable(req.def.group, req.def.resource, objects, {
+      now: req.now,
+      resourceVersion: page.metadata.resourceVersion,
+      includeObject: includeObjectParam(req.query),
+      apiVersion: table,
+      ...(page.metadata.continue ? { continue: page.metadata.continue } : {}),
+    }),
   };
 }
 
@@ -178,31 +275,6 @@ function servedAsStored(def: ResourceDefinition): boolean {
     !SecretCipher.applies(group, resource) &&
     !hasSimulatedHeartbeat(group, resource)
   );
-}
-
-/**
- * A plain JSON list of a resource served as stored: the stored JSON texts go out as they are,
- * without a parse and a serialisation of every object.
- */
-async function listAsStored(
-  req: KubeRequest,
-  options: ListOptions,
-  continuedFromRv: number | undefined,
-): Promise<KubeResponse> {
-  const { def } = req;
-  const apiVersion = apiVersionOf(def.group, def.version);
-  const listed = await req.runtime.store.listStoredJson(req.clusterId, options, {
-    apiVersion,
-    kind: def.kind,
-  });
-  // Every page of one list reports the version of its first page, as its continue token carries.
-  const rv = continuedFromRv ?? listed.resourceVersion;
-  const metadata = {
-    resourceVersion: String(rv),
-    ...(listed.last ? { continue: encodeContinue({ rv, ...listed.last }) } : {}),
-  };
-  const head = JSON.stringify({ kind: `${def.kind}List`, apiVersion, metadata });
-  return { status: 200, body: `${head.slice(0, -1)},"items":[${listed.items.join(",")}]}` };
 }
 
 function encodeContinue(token: ContinueToken): string {
