@@ -17,7 +17,7 @@ describe("a process's writers of one cluster", () => {
     t = await createTestDatabase();
     // Two connections: one writer holding the lock, one for what it reads on the side.
     small = openDb(t.url, { max: 2 });
-    store = new ObjectStore(small, { retention: 1000 });
+    store = new ObjectStore(small, { retention: 1000, checkNestedWrites: true });
     await store.initCluster("w1");
   });
   after(async () => {
