@@ -8,9 +8,11 @@ export { findPrinter } from "./registry.ts";
 export {
   type BuildTableOptions,
   buildTable,
+  buildTableJson,
   columnsFor,
   type IncludeObject,
   rowCells,
+  type SerializedObject,
   type Table,
   type TableRow,
 } from "./table.ts";

@@ -5,8 +5,9 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import type { JsonObject } from "./json.ts";
 import { findPrinter } from "./registry.ts";
-import { buildTable, columnsFor } from "./table.ts";
+import { buildTable, buildTableJson, columnsFor } from "./table.ts";
 
 const NOW = new Date("2025-01-15T12:00:00Z");
 const configMap = {
@@ -193,5 +194,37 @@ describe("columns", () => {
       );
     }
     assert.ok(findPrinter("core", "pods"));
+  });
+
+  test("buildTableJson writes exactly what buildTable serialises, from each object's bytes", () => {
+    const finished = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { ...configMap.metadata, name: "done" },
+      spec: { containers: [{ name: "c", image: "busybox" }] },
+      status: { phase: "Succeeded" },
+    };
+    const cases: [string, string, JsonObject[]][] = [
+      ["", "configmaps", [configMap, { ...configMap, metadata: { ...configMap.metadata, name: "b" } }]],
+      ["", "pods", [finished]],
+      ["rbac.authorization.k8s.io", "roles", [configMap]],
+      ["", "configmaps", []],
+      ["rbac.authorization.k8s.io", "roles", []],
+    ];
+    for (const [group, resource, objects] of cases) {
+      for (const includeObject of ["", "None", "Metadata", "Object"] as const) {
+        const opts = { now: NOW, resourceVersion: "7", includeObject, continue: "next" };
+        const serialized = objects.map((object) => ({
+          object,
+          json: () => Buffer.from(JSON.stringify(object)),
+          metadataJson: () => Buffer.from(JSON.stringify((object as typeof configMap).metadata)),
+        }));
+        assert.equal(
+          buildTableJson(group, resource, serialized, opts).toString(),
+          JSON.stringify(buildTable(group, resource, objects, opts)),
+          `${group}/${resource} × ${objects.length}, includeObject=${includeObject}`,
+        );
+      }
+    }
   });
 });

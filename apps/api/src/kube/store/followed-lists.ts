@@ -9,6 +9,7 @@ import type { ChangeType } from "./types.ts";
  */
 export class FollowedObject {
   private parsed?: KubeObject;
+  private metadataBytes?: Buffer;
 
   constructor(
     readonly namespace: string,
@@ -19,6 +20,12 @@ export class FollowedObject {
   get object(): KubeObject {
     this.parsed ??= deepFreeze(JSON.parse(this.json.toString("utf8")) as KubeObject);
     return this.parsed;
+  }
+
+  /** Its metadata's JSON (what a Table row embeds), serialised once per version. */
+  get metadataJson(): Buffer {
+    this.metadataBytes ??= Buffer.from(JSON.stringify(this.object.metadata));
+    return this.metadataBytes;
   }
 }
 

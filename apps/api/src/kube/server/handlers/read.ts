@@ -1,6 +1,6 @@
 import { ApiError } from "../../../errors.ts";
 import type { KubeObject } from "../../object/types.ts";
-import { buildTable } from "../../printers/index.ts";
+import { type BuildTableOptions, buildTable, buildTableJson } from "../../printers/index.ts";
 import type { ResourceDefinition } from "../../registry/types.ts";
 import {
   matchesFields,
@@ -153,6 +153,18 @@ async function listFollowed(req: KubeRequest, list: ListQuery, storedJson: boole
     followed.resourceVersion,
     more ? matching[matching.length - 1] : undefined,
   );
+  const typeMeta = { apiVersion: page.apiVersion, kind: def.kind };
+  const prefix = Buffer.from(typeMetaPrefix(typeMeta));
+  if (list.table && storedJson) {
+    // The rows' objects are spliced in from bytes serialised once per object version.
+    const rows = matching.map((entry) => ({
+      object: entry.object,
+      json: () => labelledBytes(entry.json, typeMeta, prefix),
+      metadataJson: () => entry.metadataJson,
+    }));
+    const options = tableOptions(req, list.table, page);
+    return { status: 200, body: buildTableJson(def.group, def.resource, rows, options) };
+  }
   if (list.table)
     return tableList(
       req,
@@ -163,8 +175,6 @@ async function listFollowed(req: KubeRequest, list: ListQuery, storedJson: boole
   if (!storedJson) return { status: 200, body: { ...page, items: matching.map((e) => e.object) } };
   // The list's own fields, then the items' stored bytes: no object is parsed or serialised.
   const head = JSON.stringify(page);
-  const typeMeta = { apiVersion: page.apiVersion, kind: def.kind };
-  const prefix = Buffer.from(typeMetaPrefix(typeMeta));
   const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
   matching.forEach((entry, i) => {
     if (i > 0) parts.push(COMMA);
@@ -251,13 +261,17 @@ function tableList(
 ): KubeResponse {
   return {
     status: 200,
-    body: buildTable(req.def.group, req.def.resource, objects, {
-      now: req.now,
-      resourceVersion: page.metadata.resourceVersion,
-      includeObject: includeObjectParam(req.query),
-      apiVersion: table,
-      ...(page.metadata.continue ? { continue: page.metadata.continue } : {}),
-    }),
+    body: buildTable(req.def.group, req.def.resource, objects, tableOptions(req, table, page)),
+  };
+}
+
+function tableOptions(req: KubeRequest, table: TableVersion, page: ListPageFields): BuildTableOptions {
+  return {
+    now: req.now,
+    resourceVersion: page.metadata.resourceVersion,
+    includeObject: includeObjectParam(req.query),
+    apiVersion: table,
+    ...(page.metadata.continue ? { continue: page.metadata.continue } : {}),
   };
 }
 
