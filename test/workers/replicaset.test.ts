@@ -76,6 +76,25 @@ describe("replicaset controller", () => {
       (c) => c.resource === "pods" && c.namespace === ns,
     );
 
+  test("scaled to 40: nine SuccessfulCreate events, then one combined and counted, at most 25 writes", async () => {
+    const ns = await namespace("many");
+    await replicaSet(ns, 40);
+    await podCount(ns, 40);
+    const created = await eventually("the combined event", async () => {
+      const all = (await events(ns)).filter((e) => e.reason === "SuccessfulCreate");
+      return all.some((e) => e.message.startsWith("(combined")) ? all : undefined;
+    });
+    const single = created.filter((e) => e.message.startsWith("Created pod: "));
+    const combined = created.filter((e) =>
+      e.message.startsWith("(combined from similar events): Created pod: "),
+    );
+    assert.equal(single.length, 9, "nine pods named one by one, as kube-controller-manager's recorder does");
+    assert.equal(combined.length, 1);
+    // The rest of the 25 writes the recorder allows per object went to counting the combined one.
+    const count = (combined[0] as unknown as { count: number }).count;
+    assert.equal(count, 25 - 9);
+  });
+
   test("creates spec.replicas pods from the template, named and controlled as upstream", async () => {
     const ns = await namespace("create");
     const rs = await replicaSet(ns, 3);

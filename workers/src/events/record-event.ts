@@ -6,27 +6,18 @@ import { type PreparedCreate, storeCreates } from "../../../apps/api/src/kube/se
 import { kubeTime } from "../../../apps/api/src/platform/clock.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import { type LockedWrites, withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
+import { type EventInput, type EventSource, eventCorrelator } from "./event-correlator.ts";
 
-/** Who reports an event: `kubelet` on a node, `default-scheduler`, `deployment-controller` … */
-export interface EventSource {
-  component: string;
-  host?: string;
-}
-
-export interface EventInput {
-  type: "Normal" | "Warning";
-  reason: string;
-  message: string;
-  /** The part of the object the event is about: `spec.containers{nginx}`. */
-  fieldPath?: string;
-}
+export type { EventInput, EventSource } from "./event-correlator.ts";
 
 /**
  * Records a core/v1 Event about `involved`, as client-go's event recorder does: an identical event
  * (same source, object, type, reason and message) is not written again but counted (`count`,
  * `lastTimestamp`), which is what `kubectl describe` shows as "(x4 over 2m)". The name is derived
  * from what makes events identical, so concurrent or repeated reconciles aggregate instead of
- * duplicating. Events are best effort, as upstream: a failure to record one never fails the caller.
+ * duplicating. Similar events are combined and a source's events about one object are rate limited
+ * as upstream (EventCorrelator). Events are best effort, as upstream: a failure to record one never
+ * fails the caller.
  */
 export async function recordEvent(
   client: InProcessClient,
@@ -35,17 +26,46 @@ export async function recordEvent(
   input: EventInput,
   now: Date,
 ): Promise<void> {
-  const { namespace, name, event } = eventObject(source, involved, input, now);
+  const correlated = correlatedEvent(source, involved, input, now);
+  if (!correlated) return;
+  const { namespace, name, event } = correlated;
   try {
     // Most events are new: create first, count a repeat on AlreadyExists (one write either way).
     await client.create(CORE_V1("events"), namespace, event).catch(async (err: unknown) => {
-      if (err instanceof ApiError && err.reason === "AlreadyExists")
-        await bump(client, namespace, name, kubeTime(now));
+      if (err instanceof ApiError && err.reason === "AlreadyExists") await bump(client, correlated, now);
       else throw err;
     });
   } catch {
     // Best effort (client-go drops events it cannot write); the object's own status carries the truth.
   }
+}
+
+/**
+ * The Event to write for an occurrence, through the process's correlator: combined with similar
+ * ones, counting the occurrences held back before it; undefined when this one is held back.
+ */
+function correlatedEvent(
+  source: EventSource,
+  involved: KubeObject,
+  input: EventInput,
+  now: Date,
+): { namespace: string; name: string; event: KubeObject; occurrences: number; message: string } | undefined {
+  const correlated = eventCorrelator.correlate(source, involved, input, now);
+  const { namespace, name, event } = eventObject(
+    source,
+    involved,
+    correlated.input,
+    now,
+    correlated.combined,
+  );
+  const key = `${namespace}/${name}`;
+  if (!correlated.admitted) {
+    eventCorrelator.hold(key);
+    return undefined;
+  }
+  const occurrences = 1 + eventCorrelator.held(key);
+  const message = correlated.input.message;
+  return { namespace, name, event: { ...event, count: occurrences }, occurrences, message };
 }
 
 /** One event to record: what it is about, and what happened. */
@@ -82,6 +102,9 @@ export interface PreparedEvent {
   namespace: string;
   name: string;
   create: PreparedCreate;
+  /** The occurrences it stands for: its count when new, what it adds to the count of a repeat. */
+  occurrences: number;
+  message: string;
 }
 
 /** The part of recording events that needs no transaction: done before taking the cluster's lock. */
@@ -92,9 +115,12 @@ export function prepareEvents(
   now: Date,
 ): PreparedEvent[] {
   return records.flatMap(({ involved, input }) => {
-    const { namespace, name, event } = eventObject(source, involved, input, now);
+    const correlated = correlatedEvent(source, involved, input, now);
+    if (!correlated) return [];
+    const { namespace, name, event, occurrences, message } = correlated;
     try {
-      return [{ namespace, name, create: client.prepareCreate(CORE_V1("events"), namespace, event) }];
+      const create = client.prepareCreate(CORE_V1("events"), namespace, event);
+      return [{ namespace, name, create, occurrences, message }];
     } catch (err) {
       // Refused (invalid): dropped, as the API would refuse it.
       if (!(err instanceof ApiError)) throw err;
@@ -125,18 +151,18 @@ export async function storeEventsLocked(
       existing.add(`${namespace}/${name}`);
   }
   const created: PreparedCreate[] = [];
-  const repeats: { namespace: string; name: string }[] = [];
-  for (const { namespace, name, create } of events) {
-    const key = `${namespace}/${name}`;
-    if (existing.has(key)) repeats.push({ namespace, name });
-    else created.push(create);
+  const repeats: PreparedEvent[] = [];
+  for (const event of events) {
+    const key = `${event.namespace}/${event.name}`;
+    if (existing.has(key)) repeats.push(event);
+    else created.push(event.create);
     existing.add(key);
   }
   // New events in one insert; a refused one (and those after it) is dropped.
   await storeCreates(locked.tx, created);
-  for (const { namespace, name } of repeats) {
+  for (const repeat of repeats) {
     try {
-      await bump(locked.client, namespace, name, kubeTime(now));
+      await bump(locked.client, repeat, now);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
     }
@@ -149,10 +175,11 @@ export function eventObject(
   involved: KubeObject,
   input: EventInput,
   now: Date,
+  combined = false,
 ): { namespace: string; name: string; event: KubeObject } {
   const meta = involved.metadata;
   const namespace = meta.namespace || "default";
-  const name = `${meta.name}.${eventHash(source, involved, input)}`;
+  const name = `${meta.name}.${eventHash(source, involved, input, combined)}`;
   const at = kubeTime(now);
   const event: KubeObject = {
     apiVersion: "v1",
@@ -181,11 +208,20 @@ export function eventObject(
   return { namespace, name, event };
 }
 
-async function bump(client: InProcessClient, namespace: string, name: string, at: string): Promise<void> {
-  await client.update(CORE_V1("events"), namespace, name, (current) => ({
+/**
+ * Counts a repeat into the stored event: its occurrences, the time, and the latest message (a
+ * combined event says the latest of the similar ones, as client-go's patch does).
+ */
+async function bump(
+  client: InProcessClient,
+  repeat: { namespace: string; name: string; occurrences: number; message: string },
+  now: Date,
+): Promise<void> {
+  await client.update(CORE_V1("events"), repeat.namespace, repeat.name, (current) => ({
     ...current,
-    count: (typeof current.count === "number" ? current.count : 1) + 1,
-    lastTimestamp: at,
+    count: (typeof current.count === "number" ? current.count : 1) + repeat.occurrences,
+    lastTimestamp: kubeTime(now),
+    message: repeat.message,
   }));
 }
 
@@ -217,7 +253,8 @@ const LIFECYCLE_RANK: Record<string, number> = {
   Killing: 9,
 };
 
-function eventHash(source: EventSource, involved: KubeObject, input: EventInput): string {
+/** What makes events one: a combined event leaves its (latest) message out. */
+function eventHash(source: EventSource, involved: KubeObject, input: EventInput, combined: boolean): string {
   const rank = (LIFECYCLE_RANK[input.reason] ?? 5).toString(16);
   const parts = [
     source.component,
@@ -226,7 +263,7 @@ function eventHash(source: EventSource, involved: KubeObject, input: EventInput)
     input.fieldPath ?? "",
     input.type,
     input.reason,
-    input.message,
+    combined ? "(combined)" : input.message,
   ];
   return rank + createHash("sha256").update(parts.join("\u0000")).digest("hex").slice(0, 15);
 }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { cloneJson } from "../../../apps/api/src/kube/object/equality.ts";
 import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { kubeTime } from "../../../apps/api/src/platform/clock.ts";
 import {
@@ -616,7 +617,7 @@ function terminate(sync: Sync, status: PodStatus): SyncResult {
 
 export function syncPod(pod: KubeObject, ctx: SyncContext): SyncResult {
   const sync = new Sync(pod, ctx);
-  const previous = structuredClone((pod.status ?? {}) as PodStatus);
+  const previous = cloneJson((pod.status ?? {}) as PodStatus);
   if (pod.metadata.deletionTimestamp) return terminate(sync, previous);
   if (previous.phase === "Succeeded" || previous.phase === "Failed")
     return { status: previous, events: [], pulled: [] };

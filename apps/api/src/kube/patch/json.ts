@@ -7,15 +7,7 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 /** A deep copy of a JSON value; patches never mutate their inputs. */
-export function deepClone<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((item) => deepClone(item)) as T;
-  if (isObject(value)) {
-    const out: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) out[key] = deepClone(item);
-    return out as T;
-  }
-  return value;
-}
+export { cloneJson as deepClone } from "../object/equality.ts";
 
 /**
  * Structural equality of two JSON values, ignoring the order of object keys (array order counts).

@@ -1,6 +1,6 @@
 import type { TransactionSql } from "postgres";
 import { kubeTime } from "../../platform/clock.ts";
-import { jsonEqual } from "../object/equality.ts";
+import { cloneJson, jsonEqual } from "../object/equality.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { objectAlreadyExists, objectConflict, objectNotFound } from "./errors.ts";
 import type { FollowedLists, StoredRow } from "./followed-lists.ts";
@@ -53,7 +53,7 @@ export class StoreTransaction {
   /** The object as this transaction sees it: a copy of its own, the caller may change it. */
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     const row = await this.row(ref);
-    return row ? structuredClone(row.body) : undefined;
+    return row ? cloneJson(row.body) : undefined;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Runtime } from "../../../platform/runtime.ts";
+import { cloneJson } from "../../object/equality.ts";
 import type { KubeObject, ObjectRef } from "../../object/types.ts";
 import type { ResourceDefinition } from "../../registry/types.ts";
 import type { StoreTransaction } from "../../store/transaction.ts";
@@ -57,7 +58,7 @@ export function fromStorage(req: KubeRequest, obj: KubeObject): KubeObject {
 
 /** fromStorage for one resource definition, for holders that keep no request (watches). */
 export function fromStorageAs(def: ResourceDefinition, obj: KubeObject): KubeObject {
-  const converted = def.conversion ? def.conversion.fromStorage(obj) : structuredClone(obj);
+  const converted = def.conversion ? def.conversion.fromStorage(obj) : cloneJson(obj);
   converted.apiVersion = apiVersionOf(def.group, def.version);
   converted.kind = def.kind;
   return converted;

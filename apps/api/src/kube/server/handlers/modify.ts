@@ -1,5 +1,5 @@
 import { ApiError } from "../../../errors.ts";
-import { jsonEqual } from "../../object/equality.ts";
+import { cloneJson, jsonEqual } from "../../object/equality.ts";
 import type { KubeObject, ObjectRef } from "../../object/types.ts";
 import { updateManagedFields } from "../../patch/index.ts";
 import type { StrategyContext } from "../../registry/types.ts";
@@ -88,7 +88,7 @@ async function computeUpdate(
   const ref = storageRef(req, name);
   // The caller's copy is this request's alone: converted without another deep copy.
   const current = fromFreshStorage(req, storedCurrent);
-  let next = structuredClone(await mutate(structuredClone(current)));
+  let next = cloneJson(await mutate(cloneJson(current)));
   const requestedRv = next.metadata.resourceVersion;
   if (requestedRv && requestedRv !== current.metadata.resourceVersion) {
     throw objectConflict({ ...ref, group: def.group, resource: def.resource });
@@ -164,7 +164,7 @@ export async function prepareUpdate(
   options: ModifyOptions,
 ): Promise<PreparedUpdate> {
   const ctx: StrategyContext = { now: req.now, clusterId: req.clusterId, dryRun: false };
-  const update = await computeUpdate(req, name, structuredClone(toStorage(req, base)), mutate, options, ctx);
+  const update = await computeUpdate(req, name, cloneJson(toStorage(req, base)), mutate, options, ctx);
   return { req, name, base, mutate, options, ...(update ? { update } : {}) };
 }
 
