@@ -28,7 +28,7 @@ export async function recordEvent(
 ): Promise<void> {
   const correlated = correlatedEvent(source, involved, input, now);
   if (!correlated) return;
-  const { namespace, name, event } = correlated;
+  const { namespace, event } = correlated;
   try {
     // Most events are new: create first, count a repeat on AlreadyExists (one write either way).
     await client.create(CORE_V1("events"), namespace, event).catch(async (err: unknown) => {

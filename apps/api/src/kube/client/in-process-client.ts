@@ -2,36 +2,19 @@ import { ApiError } from "../../errors.ts";
 import type { Runtime } from "../../platform/runtime.ts";
 import type { KubeObject } from "../object/types.ts";
 import { findResource } from "../registry/registry.ts";
-import type { ResourceDefinition } from "../registry/types.ts";
 import { matchesLabels, parseLabelSelector } from "../selectors/label-selector.ts";
 import type { KubeRequest } from "../server/handlers/context.ts";
 import { createObject, type PreparedCreate, prepareCreate } from "../server/handlers/create.ts";
 import { deleteObject } from "../server/handlers/delete.ts";
 import { modifyObject, type PreparedUpdate, prepareUpdate, storeUpdate } from "../server/handlers/modify.ts";
-import { getHandler, listHandler } from "../server/handlers/read.ts";
+import { followable, getHandler, listHandler } from "../server/handlers/read.ts";
 import { bindingHandler } from "../server/handlers/special.ts";
 import type { WriteOptions } from "../server/handlers/write-options.ts";
-import { SecretCipher } from "../store/secret-encryption.ts";
 
 export interface ResourceId {
   group: string;
   version: string;
   resource: string;
-}
-
-/**
- * Lists the store can follow (FollowedLists): served as stored (same version, no conversion) and
- * stored in the clear.
- */
-function followable(def: ResourceDefinition): boolean {
-  const { storage } = def;
-  return (
-    !def.conversion &&
-    storage.group === def.group &&
-    storage.resource === def.resource &&
-    storage.version === def.version &&
-    !SecretCipher.applies(def.group, def.resource)
-  );
 }
 
 /**

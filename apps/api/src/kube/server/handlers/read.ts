@@ -276,19 +276,23 @@ function tableOptions(req: KubeRequest, table: TableVersion, page: ListPageField
 }
 
 /**
- * Whether what is stored is exactly what a read returns: the requested version is the storage
- * version, nothing is converted, sealed (Secrets) or simulated at read time (Node heartbeats).
+ * Whether the store may follow a resource's list for its readers: what is stored is what a read of
+ * this version returns, nothing converted or sealed (Secrets).
  */
-function servedAsStored(def: ResourceDefinition): boolean {
+export function followable(def: ResourceDefinition): boolean {
   const { group, version, resource, storage } = def;
   return (
     !def.conversion &&
     storage.group === group &&
     storage.version === version &&
     storage.resource === resource &&
-    !SecretCipher.applies(group, resource) &&
-    !hasSimulatedHeartbeat(group, resource)
+    !SecretCipher.applies(group, resource)
   );
+}
+
+/** Whether a read returns exactly what is stored: followable, and nothing simulated at read time (Node heartbeats). */
+function servedAsStored(def: ResourceDefinition): boolean {
+  return followable(def) && !hasSimulatedHeartbeat(def.group, def.resource);
 }
 
 function encodeContinue(token: ContinueToken): string {
