@@ -60,7 +60,7 @@ export async function modifyObject(
       written.metadata.resourceVersion = storedCurrent.metadata.resourceVersion;
       return written;
     }
-    return (await removeIfFinalized(req, tx, ref, written)) ?? written;
+    return (await removeIfFinalized(req, tx, ref, storedCurrent, written)) ?? written;
   });
   return fromStorage(req, stored);
 }
@@ -184,9 +184,10 @@ export async function storeUpdate(
   const ctx: StrategyContext = { now: req.now, clusterId: req.clusterId, dryRun: false };
   try {
     const stored = await req.runtime.store.transact(req.clusterId, async (tx) => {
-      tx.assume(ref, toStorage(req, prepared.base));
+      const base = toStorage(req, prepared.base);
+      tx.assume(ref, base);
       const written = await writeUpdate(req, tx, ref, update, ctx);
-      return (await removeIfFinalized(req, tx, ref, written)) ?? written;
+      return (await removeIfFinalized(req, tx, ref, base, written)) ?? written;
     });
     return fromStorage(req, stored);
   } catch (err) {
