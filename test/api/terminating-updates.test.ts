@@ -106,5 +106,22 @@ describe("updates of objects being deleted", () => {
       200,
       "in its grace period: the kubelet ends it",
     );
+    assert.equal((await request("DELETE", "/pods/held-pod", { gracePeriodSeconds: 0 })).status, 200);
+    assert.equal((await request("GET", "/pods/held-pod")).status, 404, "the kubelet's last delete");
+
+    // A finalizer removed after that last delete lets the pod go.
+    await runningPod("late", ["example.com/hold"]);
+    assert.equal((await request("DELETE", "/pods/late")).status, 200);
+    assert.equal((await request("DELETE", "/pods/late", { gracePeriodSeconds: 0 })).status, 200);
+    const late = await request("GET", "/pods/late");
+    assert.equal(late.body.metadata.deletionGracePeriodSeconds, 0, "held, with no grace left");
+    const dropped = await request(
+      "PATCH",
+      "/pods/late",
+      [{ op: "remove", path: "/metadata/finalizers" }],
+      "application/json-patch+json",
+    );
+    assert.equal(dropped.status, 200);
+    assert.equal((await request("GET", "/pods/late")).status, 404);
   });
 });

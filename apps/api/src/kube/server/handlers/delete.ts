@@ -78,12 +78,8 @@ export async function deleteObject(req: KubeRequest, name: string, options: Dele
     if (grace > 0) return fromStorage(req, await markGraceful(req, tx, ref, current, grace));
     const finalizers = new Set(current.metadata.finalizers ?? []);
     if (finalizers.size > 0) {
-      // Kept until its finalizers are removed; marked for deletion once.
-      if (current.metadata.deletionTimestamp) return fromStorage(req, current);
-      const marked = structuredClone(current);
-      marked.metadata.deletionTimestamp = kubeTime(req.now);
-      marked.metadata.deletionGracePeriodSeconds = 0;
-      return fromStorage(req, await tx.update(ref, marked));
+      const marked = markedForFinalizers(req, current);
+      return fromStorage(req, marked ? await tx.update(ref, marked) : current);
     }
     const gone = await tx.delete(ref);
     await def.strategy.afterDelete?.(gone, {
@@ -95,6 +91,22 @@ export async function deleteObject(req: KubeRequest, name: string, options: Dele
     await cascade(req, tx, gone, options.propagationPolicy);
     return successStatus({ name, group: def.group, kind: def.resource, uid: gone.metadata.uid });
   });
+}
+
+/**
+ * An object its finalizers hold: marked for deletion with no grace period left, so that the update
+ * removing its last finalizer deletes it (see removeIfFinalized). A pod in its grace period that is
+ * deleted now (the kubelet's last delete) has its grace cut to nothing. Undefined when already so.
+ */
+function markedForFinalizers(req: KubeRequest, current: KubeObject): KubeObject | undefined {
+  const { deletionTimestamp, deletionGracePeriodSeconds } = current.metadata;
+  if (deletionTimestamp && deletionGracePeriodSeconds === 0) return undefined;
+  const marked = structuredClone(current);
+  const now = kubeTime(req.now);
+  marked.metadata.deletionTimestamp =
+    deletionTimestamp && Date.parse(deletionTimestamp) < req.now.getTime() ? deletionTimestamp : now;
+  marked.metadata.deletionGracePeriodSeconds = 0;
+  return marked;
 }
 
 /**
@@ -146,9 +158,8 @@ async function cascade(
       continue;
     }
     if ((object.metadata.finalizers?.length ?? 0) > 0) {
-      const marked = structuredClone(object);
-      marked.metadata.deletionTimestamp ??= kubeTime(req.now);
-      await tx.update(ref, marked);
+      const marked = markedForFinalizers(req, object);
+      if (marked) await tx.update(ref, marked);
       continue;
     }
     const gone = await tx.delete(ref);
