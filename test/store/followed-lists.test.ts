@@ -36,6 +36,16 @@ describe("followed lists (the store's informer)", () => {
 
   const follow = () => store.listFollowed("f1", "", "configmaps");
   const fresh = async () => (await store.list("f1", { group: "", resource: "configmaps" })).items;
+  /** A followed list's full read of the configmaps, as stored text. */
+  const relistConfigMaps = async () => {
+    const { items, resourceVersion } = await store.list("f1", { group: "", resource: "configmaps" });
+    const rows = items.map((o) => ({
+      namespace: o.metadata.namespace ?? "",
+      name: o.metadata.name ?? "",
+      body: JSON.stringify(o),
+    }));
+    return { resourceVersion, rows };
+  };
 
   test("a followed list equals a fresh list after creates, updates and deletes", async () => {
     await store.transact("f1", async (tx) => {
@@ -93,16 +103,7 @@ describe("followed lists (the store's informer)", () => {
       });
     }) as unknown as Sql;
     const lists = new FollowedLists(slow, { maxLists: 8, maxBytes: 1 << 20, maxIdleMs: 60_000 });
-    const relist = async () => {
-      const { items, resourceVersion } = await store.list("f1", { group: "", resource: "configmaps" });
-      const rows = items.map((o) => ({
-        namespace: o.metadata.namespace ?? "",
-        name: o.metadata.name ?? "",
-        body: JSON.stringify(o),
-      }));
-      return { resourceVersion, rows };
-    };
-    const read = async () => (await lists.list("f1", "", "configmaps", relist)).objects();
+    const read = async () => (await lists.list("f1", "", "configmaps", relistConfigMaps)).objects();
     await read();
     holdMs = 300;
     const early = read();
@@ -144,15 +145,9 @@ describe("followed lists (the store's informer)", () => {
   test("lists past the memory bound are dropped and read whole again when next asked for", async () => {
     const small = new FollowedLists(t.db.sql, { maxLists: 8, maxBytes: 1, maxIdleMs: 60_000 });
     let relists = 0;
-    const relist = async () => {
+    const relist = () => {
       relists++;
-      const { items, resourceVersion } = await store.list("f1", { group: "", resource: "configmaps" });
-      const rows = items.map((o) => ({
-        namespace: o.metadata.namespace ?? "",
-        name: o.metadata.name ?? "",
-        body: JSON.stringify(o),
-      }));
-      return { resourceVersion, rows };
+      return relistConfigMaps();
     };
     const read = async () => (await small.list("f1", "", "configmaps", relist)).objects();
     assert.deepEqual(names(await read()), names(await fresh()));
