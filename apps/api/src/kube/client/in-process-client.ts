@@ -76,11 +76,12 @@ export class InProcessClient {
     mutate: (current: KubeObject) => KubeObject,
     subresource?: string,
   ): Promise<KubeObject> {
-    const req = this.request(id, namespace, name, subresource);
-    return modifyObject(req, name, mutate, {
-      ...this.writeOptions(),
-      ...(subresource ? { subresource } : {}),
-    });
+    return modifyObject(
+      this.request(id, namespace, name, subresource),
+      name,
+      mutate,
+      this.updateOptions(subresource),
+    );
   }
 
   /**
@@ -96,10 +97,7 @@ export class InProcessClient {
     subresource?: string,
   ): Promise<PreparedUpdate> {
     const req = this.request(id, namespace, name, subresource);
-    return prepareUpdate(req, name, base, mutate, {
-      ...this.writeOptions(),
-      ...(subresource ? { subresource } : {}),
-    });
+    return prepareUpdate(req, name, base, mutate, this.updateOptions(subresource));
   }
 
   /** Writes a prepared update through this client's store (a locked section's: its transaction). */
@@ -138,6 +136,11 @@ export class InProcessClient {
     const bytes = new TextEncoder().encode(JSON.stringify(binding));
     req.query.set("fieldManager", this.manager);
     await bindingHandler({ ...req, body: async () => bytes }, name);
+  }
+
+  /** An update's options: this client's write options, on `subresource` if one is named. */
+  private updateOptions(subresource: string | undefined) {
+    return { ...this.writeOptions(), ...(subresource ? { subresource } : {}) };
   }
 
   private writeOptions(): WriteOptions {

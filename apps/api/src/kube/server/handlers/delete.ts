@@ -1,5 +1,6 @@
 import { ApiError } from "../../../errors.ts";
 import { kubeTime } from "../../../platform/clock.ts";
+import { cloneJson } from "../../object/equality.ts";
 import type { KubeObject, ObjectRef } from "../../object/types.ts";
 import { isJsonObject } from "../../object/types.ts";
 import { storageDefinition } from "../../registry/registry.ts";
@@ -101,7 +102,7 @@ export async function deleteObject(req: KubeRequest, name: string, options: Dele
 function markedForFinalizers(req: KubeRequest, current: KubeObject): KubeObject | undefined {
   const { deletionTimestamp, deletionGracePeriodSeconds } = current.metadata;
   if (deletionTimestamp && deletionGracePeriodSeconds === 0) return undefined;
-  const marked = structuredClone(current);
+  const marked = cloneJson(current);
   const now = kubeTime(req.now);
   marked.metadata.deletionTimestamp =
     deletionTimestamp && Date.parse(deletionTimestamp) < req.now.getTime() ? deletionTimestamp : now;
@@ -123,7 +124,7 @@ async function markGraceful(
   const due = new Date(req.now.getTime() + grace * 1000);
   const existing = current.metadata.deletionTimestamp;
   if (existing && Date.parse(existing) <= due.getTime()) return current;
-  const marked = structuredClone(current);
+  const marked = cloneJson(current);
   marked.metadata.deletionTimestamp = kubeTime(due);
   marked.metadata.deletionGracePeriodSeconds = grace;
   return tx.update(ref, marked);
@@ -143,7 +144,7 @@ async function cascade(
   for (const { ref, object } of dependents) {
     const owners = (object.metadata.ownerReferences ?? []).filter((o) => o.uid !== owner.metadata.uid);
     if (policy === "Orphan" || owners.length > 0) {
-      const released = structuredClone(object);
+      const released = cloneJson(object);
       if (owners.length > 0) released.metadata.ownerReferences = owners;
       else delete released.metadata.ownerReferences;
       await tx.update(ref, released);
@@ -176,7 +177,7 @@ async function deleteNamespace(req: KubeRequest, tx: StoreTransaction, ns: KubeO
       kind: "namespaces",
     });
   }
-  const terminating = structuredClone(ns);
+  const terminating = cloneJson(ns);
   terminating.metadata.deletionTimestamp ??= kubeTime(req.now);
   terminating.status = { ...(terminating.status as object), phase: "Terminating" };
   const marked = await tx.update({ group: "", resource: "namespaces", namespace: "", name }, terminating);

@@ -205,7 +205,7 @@ function keepOtherParts(
   ctx: StrategyContext,
 ): KubeObject {
   if (subresource === "status") {
-    const kept = structuredClone(current);
+    const kept = cloneJson(current);
     kept.metadata.resourceVersion = next.metadata.resourceVersion;
     // Status strategies reset spec (and labels), not annotations: a controller records what it
     // observed (deployment.kubernetes.io/revision) with its status write.
