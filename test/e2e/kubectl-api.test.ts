@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { request } from "node:https";
 import { after, before, describe, test } from "node:test";
 import { cells, type KubectlSession, lines, openKubectlSession } from "../fixtures/kubectl-session.ts";
 
@@ -273,6 +274,51 @@ describe("kubectl reads a Sandcastle cluster as it reads kube-apiserver 1.32", (
       assert.equal(res.code, 1);
       // kubectl/pkg/cmd/create/create_configmap.go: fmt.Errorf("failed to create configmap: %v", err)
       assert.equal(res.stderr, 'error: failed to create configmap: configmaps "cfg" already exists\n');
+    });
+
+    test("a body over 3 MiB: 413 RequestEntityTooLarge, whether its length is declared or chunked", async () => {
+      const big = await k.file("big.txt", "x".repeat(3 * 1024 * 1024 + 1));
+      const res = await k.run(["-n", "shop", "create", "configmap", "big", `--from-file=${big}`]);
+      assert.equal(res.code, 1);
+      // apiserver/pkg/endpoints/handlers/rest.go limitedReadBody: NewRequestEntityTooLargeError("limit is 3145728")
+      assert.equal(
+        res.stderr,
+        "error: failed to create configmap: Request entity too large: limit is 3145728\n",
+      );
+      // A chunked body has no length to check up front: it is counted as it arrives.
+      const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = request(
+          `${k.clusterUrl}/api/v1/namespaces/shop/configmaps`,
+          {
+            method: "POST",
+            ca: k.server.caPem,
+            headers: {
+              authorization: `Bearer ${k.tenantToken}`,
+              "content-type": "application/json",
+              "transfer-encoding": "chunked",
+            },
+          },
+          (res) => {
+            let text = "";
+            res.on("data", (d) => {
+              text += d;
+            });
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        // The server may answer and close before the last chunk is sent.
+        req.on("error", reject);
+        const chunk = "x".repeat(64 * 1024);
+        req.write('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"chunked"},"data":{"a":"');
+        for (let sent = 0; sent <= 3 * 1024 * 1024; sent += chunk.length) req.write(chunk);
+        req.end('"}}');
+      });
+      assert.equal(answer.status, 413);
+      const status = JSON.parse(answer.text);
+      assert.equal(status.reason, "RequestEntityTooLarge");
+      assert.equal(status.message, "Request entity too large: limit is 3145728");
+      assert.equal((await k.run(["-n", "shop", "get", "configmap", "big"])).code, 1);
+      assert.equal((await k.run(["-n", "shop", "get", "configmap", "chunked"])).code, 1);
     });
 
     test("create -f twice: Error from server (AlreadyExists)", async () => {
