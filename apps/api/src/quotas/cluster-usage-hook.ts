@@ -69,10 +69,15 @@ export class ClusterUsageHook implements CommitHook {
         insert into usage_pods (cluster_id, uid, started_at)
         select ${clusterId}, uid, ${now} from unnest(${sql.array(podsStarted)}::text[]) as uid
         on conflict do nothing
-      ), ended as (
-        update usage_pods set ended_at = ${now}
-        where cluster_id = ${clusterId} and uid = any(${sql.array(podsEnded)}::text[]) and ended_at is null
-      )
+      )${
+        // Only when pods ended: the planner may scan all the cluster's pods for `uid = any(...)`.
+        podsEnded.length > 0
+          ? sql`, ended as (
+              update usage_pods set ended_at = ${now}
+              where cluster_id = ${clusterId} and uid = any(${sql.array(podsEnded)}::text[]) and ended_at is null
+            )`
+          : sql``
+      }
       select * from usage`;
     // No counter yet (a cluster from before quotas): count what it holds, this write included.
     const total: QuotaAmounts = row

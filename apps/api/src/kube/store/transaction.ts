@@ -281,10 +281,19 @@ export class StoreTransaction {
   /** Which of `names` exist in one namespace of a resource. */
   async namesPresent(group: string, resource: string, namespace: string, names: readonly string[]) {
     if (names.length === 0) return new Set<string>();
+    // One index probe per name. `name = any(...)` let the planner keep the names as a filter over a
+    // scan of the whole namespace when its statistics (say, of a table that was small at the last
+    // analyze) promised few rows: 2.5 ms per call at 10,000 events, most of Postgres's time in a
+    // 2,000-pod scale-up. A lateral subquery with a limit is not flattened, so each name is a lookup
+    // on the full primary key whatever the statistics say.
     const rows = await this.tx<{ name: string }[]>`
-      select name from objects
-      where cluster_id = ${this.clusterId} and api_group = ${group} and resource = ${resource}
-        and namespace = ${namespace} and name = any(${this.tx.array([...names])})`;
+      select n.name from unnest(${this.tx.array([...names])}::text[]) as n(name),
+        lateral (
+          select 1 from objects o
+          where o.cluster_id = ${this.clusterId} and o.api_group = ${group} and o.resource = ${resource}
+            and o.namespace = ${namespace} and o.name = n.name
+          limit 1
+        ) as present`;
     return new Set(rows.map((r) => r.name));
   }
 
