@@ -73,6 +73,26 @@ describe("followed lists (the store's informer)", () => {
     assert.equal(((await follow())[0]!.data as { k: string }).k, "v");
   });
 
+  test("one object from a followed list: as fresh as a get, frozen, absent once deleted", async () => {
+    const one = (namespace: string, name: string) => store.getFollowed("f1", ref(namespace, name));
+    await follow();
+    await store.transact("f1", (tx) => tx.create(ref("g", "one"), cm("g", "one")));
+    // Created after the list was last read: the lookup catches up first.
+    assert.deepEqual((await one("g", "one"))?.data, { k: "v" });
+    await store.transact("f1", (tx) => tx.update(ref("g", "one"), cm("g", "one", "w")));
+    const found = await one("g", "one");
+    assert.deepEqual(found?.data, { k: "w" });
+    assert.deepEqual(found, await store.get("f1", ref("g", "one")));
+    assert.throws(() => {
+      (found!.data as Record<string, string>).k = "changed";
+    }, TypeError);
+    assert.equal(await one("g", "nope"), undefined);
+    await store.transact("f1", (tx) => tx.delete(ref("g", "one")));
+    assert.equal(await one("g", "one"), undefined);
+    // Secrets are sealed at rest: never followed.
+    await assert.rejects(store.getFollowed("f1", { ...ref("g", "s"), resource: "secrets" }), /in the clear/);
+  });
+
   test("a list the change log no longer reaches back to is read whole again", async () => {
     await follow();
     // Past the next compaction (every 500 versions), which keeps only the last 5 changes.

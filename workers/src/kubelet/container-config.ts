@@ -142,7 +142,7 @@ export async function loadPodWorld(client: InProcessClient, pod: KubeObject): Pr
     const found = new Map<string, KubeObject>();
     await Promise.all(
       [...names].map(async (name) => {
-        const obj = await client.get(CORE_V1(resource), namespace, name);
+        const obj = await client.getShared(CORE_V1(resource), namespace, name);
         if (obj) found.set(name, obj);
       }),
     );

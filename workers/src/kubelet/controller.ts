@@ -104,10 +104,10 @@ async function resyncWaitingPods(runtime: Runtime, key: ReconcileKey): Promise<u
 
 async function syncOnePod(runtime: Runtime, key: ReconcileKey) {
   const client = new InProcessClient(runtime, key.clusterId, NAME);
-  const pod = await client.get(CORE_V1("pods"), key.namespace, key.name);
+  const pod = await client.getShared(CORE_V1("pods"), key.namespace, key.name);
   const nodeName = (pod?.spec as { nodeName?: string } | undefined)?.nodeName;
   if (!pod || !nodeName) return undefined;
-  const node = await client.get(CORE_V1("nodes"), "", nodeName);
+  const node = await client.getShared(CORE_V1("nodes"), "", nodeName);
   // A pod on a node that does not exist, or whose kubelet is down, is nobody's to run.
   if (!node || simulatedFailure(node)) return undefined;
 

@@ -40,6 +40,23 @@ export class InProcessClient {
   }
 
   /**
+   * get() as an informer's cache answers it, for readers that do not change what they read (the
+   * kubelet): from the store's followed list of the resource where there is one, as fresh as get().
+   * The object is frozen and shared with other readers: never change it.
+   */
+  async getShared(id: ResourceId, namespace: string, name: string): Promise<KubeObject | undefined> {
+    const def = findResource(id.group, id.version, id.resource);
+    if (!def || !followable(def)) return this.get(id, namespace, name);
+    const ref = {
+      group: def.group,
+      resource: def.resource,
+      namespace: def.namespaced ? namespace : "",
+      name,
+    };
+    return this.runtime.store.getFollowed(this.clusterId, ref);
+  }
+
+  /**
    * The objects of a resource (in one namespace, or all), optionally by label selector. The objects
    * are shared with other readers and frozen where the store follows the list: never change them.
    */

@@ -111,6 +111,43 @@ export class FollowedLists {
     relist: Relist,
     via?: TransactionSql,
   ): Promise<FollowedSnapshot> {
+    const list = await this.current(clusterId, group, resource, relist, via);
+    // Taken together, without an await in between: the entries are those of this version.
+    list.ordered ??= [...list.entries.values()].sort(listOrder);
+    const entries = list.ordered;
+    return {
+      resourceVersion: list.rv,
+      entries,
+      objects: () => {
+        // Entries changed by a catch-up since: this read's objects alone.
+        if (list.ordered !== entries) return entries.map((e) => e.object);
+        // Still the same entries: the parsed array is shared by every read of this version.
+        list.objects ??= entries.map((e) => e.object);
+        return list.objects;
+      },
+    };
+  }
+
+  /** One object of the list (as fresh as list() is), without putting the list in order. */
+  async find(
+    clusterId: string,
+    group: string,
+    resource: string,
+    relist: Relist,
+    namespace: string,
+    name: string,
+  ): Promise<FollowedObject | undefined> {
+    return (await this.current(clusterId, group, resource, relist)).entries.get(`${namespace}/${name}`);
+  }
+
+  /** The list brought up to date (see list()), or read whole the first time. */
+  private async current(
+    clusterId: string,
+    group: string,
+    resource: string,
+    relist: Relist,
+    via?: TransactionSql,
+  ): Promise<FollowedList> {
     const key = `${clusterId}/${group}/${resource}`;
     const now = Date.now();
     this.evict(now);
@@ -136,21 +173,7 @@ export class FollowedLists {
       }
     }
     followed.usedAt = now;
-    // Taken together, without an await in between: the entries are those of this version.
-    const list = followed;
-    list.ordered ??= [...list.entries.values()].sort(listOrder);
-    const entries = list.ordered;
-    return {
-      resourceVersion: list.rv,
-      entries,
-      objects: () => {
-        // Entries changed by a catch-up since: this read's objects alone.
-        if (list.ordered !== entries) return entries.map((e) => e.object);
-        // Still the same entries: the parsed array is shared by every read of this version.
-        list.objects ??= entries.map((e) => e.object);
-        return list.objects;
-      },
-    };
+    return followed;
   }
 
   /**

@@ -5,7 +5,7 @@ import { errorFields } from "../../platform/logger.ts";
 import type { KubeObject, ObjectRef } from "../object/types.ts";
 import { ClusterWriters } from "./cluster-writers.ts";
 import { clusterGone } from "./errors.ts";
-import { FollowedLists, type FollowedSnapshot } from "./followed-lists.ts";
+import { FollowedLists, type FollowedSnapshot, type Relist } from "./followed-lists.ts";
 import { BodyCodec, SecretCipher } from "./secret-encryption.ts";
 import { labelled } from "./stored-json.ts";
 import { StoreTransaction } from "./transaction.ts";
@@ -220,14 +220,30 @@ export class ObjectStore {
    */
   follow(clusterId: string, group: string, resource: string): Promise<FollowedSnapshot> {
     this.assertInTheClear(group, resource);
-    return this.followed.list(clusterId, group, resource, async () => {
+    return this.followed.list(clusterId, group, resource, this.relistOf(clusterId, group, resource));
+  }
+
+  /**
+   * One object from the followed list of its resource, as an informer's cache answers: as fresh as
+   * get() (the list catches up with every commit before the call), without a query of its own when
+   * readers come together. Frozen and shared: never change it.
+   */
+  async getFollowed(clusterId: string, ref: ObjectRef): Promise<KubeObject | undefined> {
+    this.assertInTheClear(ref.group, ref.resource);
+    const relist = this.relistOf(clusterId, ref.group, ref.resource);
+    return (await this.followed.find(clusterId, ref.group, ref.resource, relist, ref.namespace, ref.name))
+      ?.object;
+  }
+
+  private relistOf(clusterId: string, group: string, resource: string): Relist {
+    return async () => {
       const { rows, resourceVersion } = await this.listPage<string>(
         clusterId,
         { group, resource },
         (sql) => sql`body::text`,
       );
       return { resourceVersion, rows };
-    });
+    };
   }
 
   private assertInTheClear(group: string, resource: string): void {
