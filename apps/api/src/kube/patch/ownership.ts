@@ -61,6 +61,13 @@ export function withoutManagedFields(object: JsonObject): JsonObject {
   return copy;
 }
 
+/** withoutManagedFields() as a view that shares all the rest with `object`: for reading only. */
+export function managedFieldsLeftOut(object: JsonObject): JsonObject {
+  if (!isObject(object.metadata)) return object;
+  const { managedFields: _, ...metadata } = object.metadata;
+  return { ...object, metadata };
+}
+
 /** Sets (or removes, when empty) metadata.managedFields on `object` and returns both. */
 export function finish(object: JsonObject, managed: ManagedFields): WriteResult {
   const managedFields = encodeManagedFields(managed);

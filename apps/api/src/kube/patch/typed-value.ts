@@ -153,7 +153,18 @@ export function compare(lhs: unknown, rhs: unknown, node: FieldSchema): Comparis
   return out;
 }
 
+/**
+ * Whether two values are the same JSON, checked natively: most writes change one part of an object
+ * (a status, a label), and serialising an unchanged spec twice is far cheaper than walking it. A
+ * difference in key order only means the walk is done after all.
+ */
+function sameJson(lhs: unknown, rhs: unknown): boolean {
+  return lhs === rhs || (typeof lhs === "object" && JSON.stringify(lhs) === JSON.stringify(rhs));
+}
+
 function compareAt(lhs: unknown, rhs: unknown, node: FieldSchema, path: FieldPath, out: Comparison): void {
+  // Equal values add, remove and modify nothing. Checked for the parts of an object (spec, status …).
+  if (path.length === 1 && sameJson(lhs, rhs)) return;
   const objects = (lhs === undefined || isObject(lhs)) && (rhs === undefined || isObject(rhs));
   if (objects && !node.atomic && !(emptyObject(lhs) && emptyObject(rhs))) {
     const left = lhs as JsonObject | undefined;

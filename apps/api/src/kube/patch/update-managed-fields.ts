@@ -12,10 +12,10 @@ import { type FieldSchema, ssaSchemaFor } from "./merge-keys.ts";
 import {
   finish,
   ignoredPaths,
+  managedFieldsLeftOut,
   STRIPPED,
   type WriteOptions,
   type WriteResult,
-  withoutManagedFields,
 } from "./ownership.ts";
 import { compare, TypedValueError } from "./typed-value.ts";
 
@@ -39,8 +39,9 @@ export function updateManagedFields(
   const root: FieldSchema = { type: ssaSchemaFor(options.apiVersion, kind) };
   const beforeFields = before && isObject(before.metadata) ? before.metadata.managedFields : undefined;
   const managed = startingManagedFields(beforeFields, after, options.subresource !== undefined);
-  const base = before ? withoutManagedFields(before) : {};
-  const next = withoutManagedFields(after);
+  // Only compared, and finish() sets the managed fields on `next`'s own metadata: views will do.
+  const base = before ? managedFieldsLeftOut(before) : {};
+  const next = managedFieldsLeftOut(after);
 
   let changes: ReturnType<typeof compare>;
   try {
