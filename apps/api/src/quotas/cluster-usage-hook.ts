@@ -70,11 +70,21 @@ export class ClusterUsageHook implements CommitHook {
         select ${clusterId}, uid, ${now} from unnest(${sql.array(podsStarted)}::text[]) as uid
         on conflict do nothing
       )${
-        // Only when pods ended: the planner may scan all the cluster's pods for `uid = any(...)`.
+        // Only when pods ended. Each pod is found by a probe of the primary key (a lateral subquery
+        // with a limit is not flattened) and updated by its row's address: with `uid = any(...)` the
+        // planner may keep the uids as a filter over every pod the cluster ever ran, when its
+        // statistics promise few rows (see StoreTransaction.namesPresent).
         podsEnded.length > 0
           ? sql`, ended as (
               update usage_pods set ended_at = ${now}
-              where cluster_id = ${clusterId} and uid = any(${sql.array(podsEnded)}::text[]) and ended_at is null
+              where ctid = any(array(
+                select open.ctid from unnest(${sql.array(podsEnded)}::text[]) as e(uid),
+                  lateral (
+                    select ctid from usage_pods
+                    where cluster_id = ${clusterId} and uid = e.uid and ended_at is null
+                    limit 1
+                  ) as open
+              ))
             )`
           : sql``
       }
