@@ -32,6 +32,9 @@ describe("updates of objects being deleted", () => {
     });
     return res;
   };
+  /** The JSON patch a controller sends when it is done with an object. */
+  const removeFinalizers = (path: string) =>
+    request("PATCH", path, [{ op: "remove", path: "/metadata/finalizers" }], "application/json-patch+json");
   const runningPod = async (name: string, finalizers?: string[]) => {
     const created = await request("POST", "/pods", {
       apiVersion: "v1",
@@ -83,23 +86,13 @@ describe("updates of objects being deleted", () => {
     assert.equal(cm.status, 201);
     assert.equal((await request("DELETE", "/configmaps/held")).status, 200);
     assert.equal((await request("GET", "/configmaps/held")).status, 200, "held by its finalizer");
-    const released = await request(
-      "PATCH",
-      "/configmaps/held",
-      [{ op: "remove", path: "/metadata/finalizers" }],
-      "application/json-patch+json",
-    );
+    const released = await removeFinalizers("/configmaps/held");
     assert.equal(released.status, 200);
     assert.equal((await request("GET", "/configmaps/held")).status, 404);
 
     await runningPod("held-pod", ["example.com/hold"]);
     assert.equal((await request("DELETE", "/pods/held-pod")).status, 200);
-    const unheld = await request(
-      "PATCH",
-      "/pods/held-pod",
-      [{ op: "remove", path: "/metadata/finalizers" }],
-      "application/json-patch+json",
-    );
+    const unheld = await removeFinalizers("/pods/held-pod");
     assert.equal(unheld.status, 200);
     assert.equal(
       (await request("GET", "/pods/held-pod")).status,
@@ -115,12 +108,7 @@ describe("updates of objects being deleted", () => {
     assert.equal((await request("DELETE", "/pods/late", { gracePeriodSeconds: 0 })).status, 200);
     const late = await request("GET", "/pods/late");
     assert.equal(late.body.metadata.deletionGracePeriodSeconds, 0, "held, with no grace left");
-    const dropped = await request(
-      "PATCH",
-      "/pods/late",
-      [{ op: "remove", path: "/metadata/finalizers" }],
-      "application/json-patch+json",
-    );
+    const dropped = await removeFinalizers("/pods/late");
     assert.equal(dropped.status, 200);
     assert.equal((await request("GET", "/pods/late")).status, 404);
   });
