@@ -11,6 +11,9 @@
  * Three processes, so that no event loop serves two roles: the API (what `npm run start:api` runs,
  * plus a stats channel), the watch client, and this one (setup and the writer, through the store as
  * a controller writes). Clusters are created straight through the store; the bench is about watch.
+ *   - the transport's floor: the same watches opened on a bare Node HTTP/2 server (raw stream API,
+ *     one line written per stream, no application) and measured the same way: what Node's TLS and
+ *     HTTP/2 cost per watch whatever the API does.
  * BENCH_TRANSPORT: `h2` (default: a cluster's watches are streams of one HTTP/2 connection, as
  * kubectl and client-go multiplex them) or `h1` (one HTTPS/1.1 connection per watch).
  * BENCH_CLUSTERS, BENCH_WATCHES_PER_CLUSTER, BENCH_RATES (writes/s of each load phase, comma-separated)
@@ -20,16 +23,18 @@ import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { type ClientHttp2Session, type ClientHttp2Stream, connect } from "node:http2";
+import { type ClientHttp2Session, type ClientHttp2Stream, connect, createSecureServer } from "node:http2";
 import { Agent, request } from "node:https";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { writeHeapSnapshot } from "node:v8";
+import { getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from "node:v8";
 import { loadConfig } from "../../apps/api/src/config.ts";
 import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
 import { openRuntime } from "../../apps/api/src/platform/runtime.ts";
+import { issueServingCertificate, type KeyPairPem } from "../../apps/api/src/tls/certificates.ts";
 import { loadOrCreateCa } from "../../apps/api/src/tls/server-tls.ts";
 import { createTestDatabase } from "../fixtures/database.ts";
 import { createTestRedis } from "../fixtures/redis.ts";
@@ -54,6 +59,7 @@ interface Stats {
   heapUsed: number;
   external: number;
   cpuMs: number;
+  spaces?: Record<string, number>;
 }
 /** This process's figures; `collect` forces a full GC first (hundreds of ms: memory figures only). */
 function ownStats(collect = false): Stats {
@@ -61,7 +67,11 @@ function ownStats(collect = false): Stats {
   if (collect) (globalThis as any).gc?.();
   const m = process.memoryUsage();
   const c = process.cpuUsage();
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, cpuMs: (c.user + c.system) / 1000 };
+  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size]));
+  const h = getHeapStatistics();
+  spaces.totalPhysical = h.total_physical_size;
+  spaces.malloced = h.malloced_memory;
+  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, cpuMs: (c.user + c.system) / 1000, spaces };
 }
 
 /**
@@ -105,6 +115,19 @@ class Child {
     this.process.send({ stats: id, collect });
     return (await reply) as Stats & Message;
   }
+}
+
+/**
+ * A process's memory after full collections: the median of three readings a second apart, as RSS
+ * moves by megabytes from one reading to the next (heap pages and malloc arenas given back late).
+ */
+async function settledMemory(child: Child): Promise<Stats> {
+  const readings: Stats[] = [];
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) await sleep(1000);
+    readings.push(await child.stats(true));
+  }
+  return readings.sort((a, b) => a.rss - b.rss)[1]!;
 }
 
 function spawnRole(role: string, env: NodeJS.ProcessEnv): Child {
@@ -168,6 +191,30 @@ async function runServer() {
   const server = await startApiServer(booted.runtime);
   serveStats();
   process.send!({ ready: true, port: server.port });
+  process.on("disconnect", () => process.exit(0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The transport's floor: Node's own HTTP/2-over-TLS server, answering each watch with one bookmark
+// and holding it open, with the API's kind of certificate. Nothing of the application is loaded.
+
+async function runFloor() {
+  const serving = (msg: { floorTls: KeyPairPem }) => {
+    const server = createSecureServer({
+      cert: msg.floorTls.certPem,
+      key: msg.floorTls.keyPem,
+      allowHTTP1: true,
+    });
+    server.on("stream", (stream) => {
+      stream.respond({ ":status": 200, "content-type": "application/json" });
+      stream.write('{"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"1"}}}\n');
+    });
+    server.listen(0, "127.0.0.1", () => {
+      serveStats();
+      process.send!({ ready: true, port: (server.address() as AddressInfo).port });
+    });
+  };
+  process.once("message", serving);
   process.on("disconnect", () => process.exit(0));
 }
 
@@ -302,39 +349,43 @@ async function runClient() {
     );
   };
   serveStats(() => ({ received, bookmarks, failures, watching, connections: requests.length }));
-  process.on("message", async (msg: { open?: number[]; closeAll?: boolean; report?: Float64Array[] }) => {
-    if (msg.open) {
-      const started = now();
-      await openAll(msg.open).catch((err: unknown) => console.error("open failed:", err));
-      process.send!({ opened: true, count: watching, ms: now() - started });
-    }
-    if (msg.closeAll) {
-      for (const r of requests.splice(0)) r.destroy();
-      sessions.clear();
-      watching = 0;
-      received = 0;
-      process.send!({ closed: true });
-    }
-    if (msg.report) {
-      // The writer's commits of one load phase: latency of each receipt of them, from the commit.
-      const [commitKeys, commitTimes] = msg.report as [Float64Array, Float64Array];
-      const committed = new Map<number, number>();
-      for (let i = 0; i < commitKeys.length; i++) committed.set(commitKeys[i]!, commitTimes[i]!);
-      const fromCommit: number[] = [];
-      const fromStamp: number[] = [];
-      for (let i = 0; i < received; i++) {
-        const at = committed.get(keys[i]!);
-        if (at === undefined) continue;
-        fromCommit.push(arrived[i]! - at);
-        fromStamp.push(arrived[i]! - stamped[i]!);
+  process.on(
+    "message",
+    async (msg: { open?: number[]; closeAll?: boolean; report?: Float64Array[]; base?: string }) => {
+      if (msg.base) setup.base = msg.base;
+      if (msg.open) {
+        const started = now();
+        await openAll(msg.open).catch((err: unknown) => console.error("open failed:", err));
+        process.send!({ opened: true, count: watching, ms: now() - started });
       }
-      process.send!({
-        latencies: true,
-        fromCommit: Float64Array.from(fromCommit).sort(),
-        fromStamp: Float64Array.from(fromStamp).sort(),
-      });
-    }
-  });
+      if (msg.closeAll) {
+        for (const r of requests.splice(0)) r.destroy();
+        sessions.clear();
+        watching = 0;
+        received = 0;
+        process.send!({ closed: true });
+      }
+      if (msg.report) {
+        // The writer's commits of one load phase: latency of each receipt of them, from the commit.
+        const [commitKeys, commitTimes] = msg.report as [Float64Array, Float64Array];
+        const committed = new Map<number, number>();
+        for (let i = 0; i < commitKeys.length; i++) committed.set(commitKeys[i]!, commitTimes[i]!);
+        const fromCommit: number[] = [];
+        const fromStamp: number[] = [];
+        for (let i = 0; i < received; i++) {
+          const at = committed.get(keys[i]!);
+          if (at === undefined) continue;
+          fromCommit.push(arrived[i]! - at);
+          fromStamp.push(arrived[i]! - stamped[i]!);
+        }
+        process.send!({
+          latencies: true,
+          fromCommit: Float64Array.from(fromCommit).sort(),
+          fromStamp: Float64Array.from(fromStamp).sort(),
+        });
+      }
+    },
+  );
   process.on("disconnect", () => process.exit(0));
 }
 
@@ -365,7 +416,8 @@ async function runBench() {
       { databaseUrl: database.url, redisUrl: redis.url },
       { migrate: false },
     );
-    const ca = (await loadOrCreateCa(runtime.db.orm)).certPem;
+    const caPair = await loadOrCreateCa(runtime.db.orm);
+    const ca = caPair.certPem;
     let t = now();
     const { token, clusterIds } = await createReadyClusters(runtime, CLUSTERS, { caPem: ca });
     const ref = { group: "", resource: "configmaps", namespace: "default", name: "bench" };
@@ -398,7 +450,7 @@ async function runBench() {
     client.process.send({ closeAll: true });
     await client.next("closed");
     await new Promise((r) => setTimeout(r, 1500));
-    const before = await server.stats(true);
+    const before = await settledMemory(server);
 
     t = now();
     client.process.send({ open: clusterIds.map((_, i) => i) });
@@ -406,7 +458,9 @@ async function runBench() {
     const watches = opened.count;
     console.log(`${watches} watches open in ${(opened.ms / 1000).toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 3000));
-    const after = await server.stats(true);
+    const after = await settledMemory(server);
+    const diff = (a: Stats, b: Stats) => Object.fromEntries(Object.keys(a.spaces!).map((k) => [k, ((b.spaces![k]! - a.spaces![k]!) / 10000 / 1024).toFixed(2)]));
+    console.log("api per watch KiB", diff(before, after));
     if (process.env.BENCH_HEAP_SNAPSHOT) {
       // For finding what a watch holds: open it in Chrome DevTools' Memory tab.
       server.process.send({ heapSnapshot: process.env.BENCH_HEAP_SNAPSHOT });
@@ -542,6 +596,35 @@ async function runBench() {
     };
     for (const rate of RATES) await loadPhase(rate);
     await runtime.close();
+
+    // The floor: the same watches on a bare Node HTTP/2 server, measured the same way.
+    client.process.send({ closeAll: true });
+    await client.next("closed");
+    const floor = spawnRole("floor", process.env);
+    children.push(floor);
+    floor.process.send({ floorTls: issueServingCertificate(caPair, ["127.0.0.1"]) });
+    const floorPort = ((await floor.next("ready")) as { port: number }).port;
+    client.process.send({ base: `https://127.0.0.1:${floorPort}`, open: [0, 1, 2, 3, 4] });
+    await client.next("opened");
+    client.process.send({ closeAll: true });
+    await client.next("closed");
+    await new Promise((r) => setTimeout(r, 1500));
+    const floorBefore = await settledMemory(floor);
+    client.process.send({ open: clusterIds.map((_, i) => i) });
+    const floorWatches = ((await client.next("opened")) as { count: number }).count;
+    await new Promise((r) => setTimeout(r, 3000));
+    const floorAfter = await settledMemory(floor);
+    if (process.env.BENCH_FLOOR_HEAP_SNAPSHOT) {
+      floor.process.send({ heapSnapshot: process.env.BENCH_FLOOR_HEAP_SNAPSHOT });
+      await floor.next("heapSnapshotWritten");
+    }
+    console.log("floor per watch KiB", diff(floorBefore, floorAfter));
+    console.log(
+      `\ntransport floor (bare Node ${process.version} HTTP/2 server, raw streams, no application): ` +
+        `${floorWatches} watches, RSS ${kib((floorAfter.rss - floorBefore.rss) / floorWatches)}, heap ${kib(
+          (floorAfter.heapUsed - floorBefore.heapUsed) / floorWatches,
+        )} per idle watch`,
+    );
   } finally {
     // Disconnecting lets each child exit on its own (and write a --cpu-prof profile), then kill.
     await Promise.all(
@@ -560,4 +643,5 @@ async function runBench() {
 const role = process.argv[2];
 if (role === "server") await runServer();
 else if (role === "client") await runClient();
+else if (role === "floor") await runFloor();
 else await runBench();

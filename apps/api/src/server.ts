@@ -37,6 +37,7 @@ export async function startApiServer(runtime: Runtime): Promise<ApiServer> {
   }) as Http2SecureServer;
   const sockets = new Set<TLSSocket>();
   server.on("secureConnection", (socket: TLSSocket) => {
+    releaseAlpnCopy(socket);
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
@@ -74,4 +75,15 @@ export async function startApiServer(runtime: Runtime): Promise<ApiServer> {
         }, CLOSE_GRACE_MS).unref();
       }),
   };
+}
+
+/**
+ * Node copies the server's ALPN list into each TLS socket's options with Buffer.from, which slices
+ * the shared 8 KiB allocation pool: the 12-byte copy then keeps a whole pool slab alive for as long
+ * as the connection lasts (other allocations fill the rest of the slab and die). The copy was handed
+ * to OpenSSL when the socket was set up and is not read again; let it go.
+ */
+function releaseAlpnCopy(socket: TLSSocket): void {
+  const options = (socket as unknown as { _tlsOptions?: { ALPNProtocols?: unknown } })._tlsOptions;
+  if (options?.ALPNProtocols !== undefined) options.ALPNProtocols = undefined;
 }

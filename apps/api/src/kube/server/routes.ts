@@ -6,8 +6,8 @@ import { admitKubeRequest } from "../../ratelimit/middleware.ts";
 import { keepClusterAwake } from "../../services/hibernation.ts";
 import { openApiDocumentResponse, openApiIndexResponse } from "../openapi/responses.ts";
 import { openApiV2Response } from "../openapi/v2-responses.ts";
+import type { NodeResponse } from "../watch/streaming-response.ts";
 import type { WatchHub } from "../watch/watch-hub.ts";
-import type { NodeResponse } from "../watch/watch-outbox.ts";
 import { authorizeCluster, type ClusterAccess } from "./cluster-access.ts";
 import {
   aggregatedContentType,

@@ -7,6 +7,8 @@ export interface FeedListener {
   deliver(change: Change): void;
   /** The periodic check ran: the cluster stands at `rv` (the source of BOOKMARKs). */
   progress?(rv: number): void;
+  /** The hub's clock, once a second: for deadlines, without a timer per listener. */
+  tick?(now: number): void;
   /** The cluster is gone, or changes were compacted before delivery (the client must relist). */
   end(reason: "cluster-deleted" | "expired"): void;
 }

@@ -110,8 +110,20 @@ export class WatchHub {
 
   private ensureTimer(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.checkAll(), CHECK_INTERVAL_MS);
+    this.timer = setInterval(() => {
+      this.tickAll();
+      void this.checkAll();
+    }, CHECK_INTERVAL_MS);
     this.timer.unref();
+  }
+
+  /** Lets every listener act on the time. One may leave (and its feed go) meanwhile: a Map or Set
+   * iteration skips what is deleted during it. */
+  private tickAll(): void {
+    const now = Date.now();
+    for (const { feed } of this.feeds.values()) {
+      for (const listener of feed.listeners) listener.tick?.(now);
+    }
   }
 
   /**

@@ -1,13 +1,16 @@
+import { type NodeResponse, type ResponseSink, startStreamingResponse } from "./streaming-response.ts";
+
 /**
- * The Node response of the HTTP request that opened the watch: what http.ServerResponse (HTTP/1.1)
- * and http2.Http2ServerResponse have in common, as far as a watch uses it.
+ * The outbox each response feeds. The response's listeners are functions shared by every watch,
+ * which find their outbox here: a closure per watch (and its context) would cost memory per watch.
  */
-export interface NodeResponse {
-  writeHead(status: number, headers: Record<string, string>): unknown;
-  flushHeaders?(): void;
-  write(chunk: Uint8Array): boolean;
-  end(): unknown;
-  on(event: "drain" | "close", listener: () => void): unknown;
+const outboxOfSink = new WeakMap<ResponseSink, WatchOutbox>();
+function onSinkDrain(this: ResponseSink): void {
+  outboxOfSink.get(this)?.pull();
+}
+function onSinkClose(this: ResponseSink): void {
+  const outbox = outboxOfSink.get(this);
+  if (outbox && !outbox.finished) outbox.cancel();
 }
 
 /** How much a watch may have waiting for a client that reads slower than changes arrive. */
@@ -34,7 +37,7 @@ export interface OutboxOwner {
  */
 export class WatchOutbox {
   private controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  private response: NodeResponse | undefined;
+  private response: ResponseSink | undefined;
   private queue: Uint8Array[] = [];
   /** Live events (and their bytes) queued since the client last took what was waiting. */
   private backlogEvents = 0;
@@ -43,6 +46,11 @@ export class WatchOutbox {
   private reading = false;
   private closing = false;
   private done = false;
+
+  /** Nothing more goes out: ended, or the client went away. */
+  get finished(): boolean {
+    return this.done;
+  }
 
   constructor(
     private readonly limits: BacklogLimits,
@@ -57,15 +65,12 @@ export class WatchOutbox {
   }
 
   /** Writes the response head and then every event straight into `response`, as the client reads. */
-  sendTo(response: NodeResponse, headers: Record<string, string>): void {
+  sendTo(nodeResponse: NodeResponse, headers: Record<string, string>): void {
+    const response = startStreamingResponse(nodeResponse, headers);
     this.response = response;
-    response.writeHead(200, headers);
-    // A watch may stay quiet for minutes: the client learns it is open from the head, now.
-    response.flushHeaders?.();
-    response.on("drain", () => this.pull());
-    response.on("close", () => {
-      if (!this.done) this.cancel();
-    });
+    outboxOfSink.set(response, this);
+    response.on("drain", onSinkDrain);
+    response.on("close", onSinkClose);
     this.pull();
   }
 

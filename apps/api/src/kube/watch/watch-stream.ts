@@ -42,6 +42,7 @@ export interface WatchRequest {
  */
 export const MAX_QUEUED_EVENTS = 1000;
 export const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+const BACKLOG_LIMITS = { events: MAX_QUEUED_EVENTS, bytes: MAX_QUEUED_BYTES };
 /** kube-apiserver's defaultBookmarkFrequency (staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go). */
 const BOOKMARK_EVERY_MS = 60_000;
 const encoder = new TextEncoder();
@@ -99,7 +100,8 @@ class WatchStream implements FeedListener, OutboxOwner {
   private tableColumnsSent = false;
   /** With selectors: the objects in the selection, so that leaving it becomes DELETED. */
   private readonly present: Set<string> | undefined;
-  private timeout: NodeJS.Timeout | undefined;
+  /** When the watch ends (timeoutSeconds), in Date.now() time; the hub's ticks enforce it. */
+  private deadline = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly hub: WatchHub,
@@ -107,7 +109,7 @@ class WatchStream implements FeedListener, OutboxOwner {
     private readonly fromRv: number | undefined,
   ) {
     this.delivered = fromRv ?? 0;
-    this.outbox = new WatchOutbox({ events: MAX_QUEUED_EVENTS, bytes: MAX_QUEUED_BYTES }, this);
+    this.outbox = new WatchOutbox(BACKLOG_LIMITS, this);
     if (req.labelSelector || req.fieldSelector) this.present = new Set();
   }
 
@@ -153,7 +155,11 @@ class WatchStream implements FeedListener, OutboxOwner {
     for (const change of waiting) this.apply(change);
     // The client left, or the feed ended the watch, during the replay: no deadline to keep.
     if (this.closed) return;
-    this.timeout = setTimeout(expire, req.timeoutSeconds * 1000, this);
+    this.deadline = Date.now() + req.timeoutSeconds * 1000;
+  }
+
+  tick(now: number): void {
+    if (now >= this.deadline) this.expired();
   }
 
   deliver(change: Change): void {
@@ -182,7 +188,6 @@ class WatchStream implements FeedListener, OutboxOwner {
   /** The client went away. */
   cancelled(): void {
     this.closed = true;
-    clearTimeout(this.timeout);
     this.hub.detach(this.req.clusterId, this);
   }
 
@@ -194,7 +199,6 @@ class WatchStream implements FeedListener, OutboxOwner {
 
   private finish(): void {
     this.closed = true;
-    clearTimeout(this.timeout);
     this.hub.detach(this.req.clusterId, this);
     this.outbox.close();
   }
@@ -304,9 +308,4 @@ class WatchStream implements FeedListener, OutboxOwner {
 
 function encodeEvent(type: WatchEventType, object: unknown): Uint8Array {
   return encoder.encode(`${JSON.stringify({ type, object })}\n`);
-}
-
-/** A timer callback shared by every watch (a closure per watch would cost memory per watch). */
-function expire(watch: WatchStream): void {
-  watch.expired();
 }

@@ -3,8 +3,8 @@ import { cloneJson } from "../../object/equality.ts";
 import type { KubeObject, ObjectRef } from "../../object/types.ts";
 import type { ResourceDefinition } from "../../registry/types.ts";
 import type { StoreTransaction } from "../../store/transaction.ts";
+import type { NodeResponse } from "../../watch/streaming-response.ts";
 import type { WatchHub } from "../../watch/watch-hub.ts";
-import type { NodeResponse } from "../../watch/watch-outbox.ts";
 import type { ResourcePath } from "../request-info.ts";
 
 /** One Kubernetes API request, resolved to its cluster and resource. */
