@@ -1,6 +1,6 @@
 /**
  * npm run bench:api — the Kubernetes API of one cluster over HTTPS (keep-alive), against the service
- * started as `npm start` does, on a fresh database:
+ * started as `npm start` does (on the allocator of the service image: allocator.ts), on a fresh database:
  * on a settled cluster (every pod Running, the control plane quiet):
  *   GET of one pod (p50/p99 over 2,000 sequential requests), LIST of 1,000 pods as JSON and as a
  *   Table (p50/p99 over 100 requests each), and sustained GET req/s with 32 concurrent clients for 5 s.
@@ -11,6 +11,7 @@
 import { Agent, request } from "node:https";
 import { parse } from "yaml";
 import { httpsRequest, startServerProcess } from "../fixtures/server-process.ts";
+import { deployedAllocator } from "./allocator.ts";
 
 const PODS = Number(process.env.BENCH_PODS ?? 1000);
 const WARM_UP_GETS = 2000;
@@ -20,7 +21,8 @@ const LIST_SAMPLES = 100;
 const TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
 
 // The limiter stays on (its Redis call is part of every request's cost) but never refuses.
-const server = await startServerProcess({ LOG_LEVEL: "warn", RATE_LIMIT_RPS: "1000000" });
+const allocator = deployedAllocator();
+const server = await startServerProcess({ LOG_LEVEL: "warn", RATE_LIMIT_RPS: "1000000", ...allocator.env });
 const ca = server.caPem;
 const agent = new Agent({ keepAlive: true, maxSockets: 64, ca });
 const percentile = (values: number[], p: number) => {
@@ -143,6 +145,7 @@ try {
     }),
   );
 
+  console.log(`API process on ${allocator.name}`);
   console.log(`GET one pod: p50 ${fmt(percentile(getTimes, 50))}, p99 ${fmt(percentile(getTimes, 99))}`);
   console.log(
     `LIST ${PODS} pods (JSON): p50 ${fmt(percentile(listJson, 50))}, p99 ${fmt(percentile(listJson, 99))}`,

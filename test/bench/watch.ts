@@ -1,19 +1,22 @@
 /**
  * npm run bench:watch — many watches on one API process: 10,000 watches over 1,000 clusters (10 per
- * cluster, each `GET …/namespaces/default/configmaps?watch=true&resourceVersion=<rv>` on its own
- * HTTPS connection, as kubectl and client-go informers open them), then ~1,000 writes/s spread at
- * random over the clusters, each write seen by the 10 watches of its cluster (~10,000 events/s).
+ * cluster, each `GET …/namespaces/default/configmaps?watch=true&resourceVersion=<rv>`, a cluster's
+ * watches multiplexed on one HTTP/2 connection as kubectl and client-go open them), then ~1,000
+ * writes/s spread at random over the clusters, each write seen by the 10 watches of its cluster
+ * (~10,000 events/s).
  *   - delivery latency: commit → client (the writer records when each commit returned) and
  *     write start → client (an annotation stamped before the write), p50/p99/max;
- *   - memory per idle watch: the API process's RSS and heap after a forced GC, before and after
- *     opening the watches, divided by their number (connection and TLS state included);
- *   - CPU of each process, idle (watches open, no writes) and under load, and of the whole machine.
- * Three processes, so that no event loop serves two roles: the API (what `npm run start:api` runs,
- * plus a stats channel), the watch client, and this one (setup and the writer, through the store as
- * a controller writes). Clusters are created straight through the store; the bench is about watch.
+ *   - memory per idle watch: the API process's RSS (and V8's share of it) and heap after full
+ *     collections (median of three readings), before and after opening the watches, divided by
+ *     their number (connection and TLS state included);
+ *   - CPU of each process, idle (watches open, no writes) and under load, and of the whole machine;
  *   - the transport's floor: the same watches opened on a bare Node HTTP/2 server (raw stream API,
  *     one line written per stream, no application) and measured the same way: what Node's TLS and
  *     HTTP/2 cost per watch whatever the API does.
+ * Three processes, so that no event loop serves two roles: the API (what `npm run start:api` runs,
+ * plus a stats channel, on the service image's allocator: allocator.ts), the watch client, and this
+ * one (setup and the writer, through the store as a controller writes). Clusters are created
+ * straight through the store; the bench is about watch.
  * BENCH_TRANSPORT: `h2` (default: a cluster's watches are streams of one HTTP/2 connection, as
  * kubectl and client-go multiplex them) or `h1` (one HTTPS/1.1 connection per watch).
  * BENCH_CLUSTERS, BENCH_WATCHES_PER_CLUSTER, BENCH_RATES (writes/s of each load phase, comma-separated)
@@ -30,7 +33,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { getHeapSpaceStatistics, getHeapStatistics, writeHeapSnapshot } from "node:v8";
+import { getHeapStatistics, writeHeapSnapshot } from "node:v8";
 import { loadConfig } from "../../apps/api/src/config.ts";
 import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
 import { openRuntime } from "../../apps/api/src/platform/runtime.ts";
@@ -40,6 +43,7 @@ import { createTestDatabase } from "../fixtures/database.ts";
 import { createTestRedis } from "../fixtures/redis.ts";
 import { freePort } from "../fixtures/server-process.ts";
 import { createReadyClusters } from "../watch/direct-clusters.ts";
+import { deployedAllocator } from "./allocator.ts";
 
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 1000);
 const PER_CLUSTER = Number(process.env.BENCH_WATCHES_PER_CLUSTER ?? 10);
@@ -59,7 +63,8 @@ interface Stats {
   heapUsed: number;
   external: number;
   cpuMs: number;
-  spaces?: Record<string, number>;
+  /** V8's heap pages in memory (part of the RSS). */
+  v8Pages: number;
 }
 /** This process's figures; `collect` forces a full GC first (hundreds of ms: memory figures only). */
 function ownStats(collect = false): Stats {
@@ -67,11 +72,13 @@ function ownStats(collect = false): Stats {
   if (collect) (globalThis as any).gc?.();
   const m = process.memoryUsage();
   const c = process.cpuUsage();
-  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size]));
-  const h = getHeapStatistics();
-  spaces.totalPhysical = h.total_physical_size;
-  spaces.malloced = h.malloced_memory;
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, cpuMs: (c.user + c.system) / 1000, spaces };
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    external: m.external,
+    cpuMs: (c.user + c.system) / 1000,
+    v8Pages: getHeapStatistics().total_physical_size,
+  };
 }
 
 /**
@@ -393,6 +400,7 @@ async function runClient() {
 // The orchestrator: database, clusters, the writer, the figures.
 
 async function runBench() {
+  const allocator = deployedAllocator();
   const database = await createTestDatabase();
   const redis = createTestRedis();
   const dataDir = await mkdtemp(join(tmpdir(), "sandcastle-bench-watch-"));
@@ -434,7 +442,7 @@ async function runBench() {
     const fromRv = await Promise.all(clusterIds.map(async (id) => (await runtime.store.versions(id))!.rv));
     console.log(`${CLUSTERS} clusters created in ${((now() - t) / 1000).toFixed(1)} s`);
 
-    const server = spawnRole("server", env);
+    const server = spawnRole("server", { ...env, ...allocator.env });
     children.push(server);
     const { port } = (await server.next("ready")) as { port: number };
     const client = spawnRole("client", process.env);
@@ -459,8 +467,6 @@ async function runBench() {
     console.log(`${watches} watches open in ${(opened.ms / 1000).toFixed(1)} s`);
     await new Promise((r) => setTimeout(r, 3000));
     const after = await settledMemory(server);
-    const diff = (a: Stats, b: Stats) => Object.fromEntries(Object.keys(a.spaces!).map((k) => [k, ((b.spaces![k]! - a.spaces![k]!) / 10000 / 1024).toFixed(2)]));
-    console.log("api per watch KiB", diff(before, after));
     if (process.env.BENCH_HEAP_SNAPSHOT) {
       // For finding what a watch holds: open it in Chrome DevTools' Memory tab.
       server.process.send({ heapSnapshot: process.env.BENCH_HEAP_SNAPSHOT });
@@ -480,13 +486,14 @@ async function runBench() {
     console.log(
       `\nbench:watch — ${watches} watches on ${CLUSTERS} clusters, one API process, ${
         TRANSPORT === "h2" ? "HTTP/2 (one connection per cluster)" : "HTTPS/1.1 (one connection per watch)"
-      }`,
+      }; API and floor on ${allocator.name}`,
     );
     console.log(
-      `memory per idle watch: RSS ${kib((after.rss - before.rss) / watches)}, heap ${kib(
-        (after.heapUsed - before.heapUsed) / watches,
-      )}, external ${kib((after.external - before.external) / watches)}` +
-        ` (API RSS ${(before.rss / 2 ** 20).toFixed(0)} → ${(after.rss / 2 ** 20).toFixed(0)} MiB)`,
+      `memory per idle watch: RSS ${kib((after.rss - before.rss) / watches)} (V8 heap pages ${kib(
+        (after.v8Pages - before.v8Pages) / watches,
+      )}, the rest native), heap used ${kib((after.heapUsed - before.heapUsed) / watches)}, external ${kib(
+        (after.external - before.external) / watches,
+      )}` + ` (API RSS ${(before.rss / 2 ** 20).toFixed(0)} → ${(after.rss / 2 ** 20).toFixed(0)} MiB)`,
     );
     console.log(
       `idle CPU (${idleSeconds} s): API ${cpu(idleFrom.server, idleTo.server, idleSeconds)}, client ${cpu(
@@ -600,7 +607,7 @@ async function runBench() {
     // The floor: the same watches on a bare Node HTTP/2 server, measured the same way.
     client.process.send({ closeAll: true });
     await client.next("closed");
-    const floor = spawnRole("floor", process.env);
+    const floor = spawnRole("floor", { ...process.env, ...allocator.env });
     children.push(floor);
     floor.process.send({ floorTls: issueServingCertificate(caPair, ["127.0.0.1"]) });
     const floorPort = ((await floor.next("ready")) as { port: number }).port;
@@ -618,12 +625,11 @@ async function runBench() {
       floor.process.send({ heapSnapshot: process.env.BENCH_FLOOR_HEAP_SNAPSHOT });
       await floor.next("heapSnapshotWritten");
     }
-    console.log("floor per watch KiB", diff(floorBefore, floorAfter));
     console.log(
       `\ntransport floor (bare Node ${process.version} HTTP/2 server, raw streams, no application): ` +
-        `${floorWatches} watches, RSS ${kib((floorAfter.rss - floorBefore.rss) / floorWatches)}, heap ${kib(
-          (floorAfter.heapUsed - floorBefore.heapUsed) / floorWatches,
-        )} per idle watch`,
+        `${floorWatches} watches, RSS ${kib((floorAfter.rss - floorBefore.rss) / floorWatches)} (V8 heap pages ${kib(
+          (floorAfter.v8Pages - floorBefore.v8Pages) / floorWatches,
+        )}), heap used ${kib((floorAfter.heapUsed - floorBefore.heapUsed) / floorWatches)} per idle watch`,
     );
   } finally {
     // Disconnecting lets each child exit on its own (and write a --cpu-prof profile), then kill.
