@@ -117,8 +117,10 @@ export class WatchHub {
     this.timer.unref();
   }
 
-  /** Lets every listener act on the time. One may leave (and its feed go) meanwhile: a Map or Set
-   * iteration skips what is deleted during it. */
+  /**
+   * Lets every listener act on the time. One may leave (and its feed go) meanwhile: a Map or Set
+   * iteration skips what is deleted during it.
+   */
   private tickAll(): void {
     const now = Date.now();
     for (const { feed } of this.feeds.values()) {
