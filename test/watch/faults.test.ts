@@ -3,15 +3,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { Redis } from "ioredis";
 import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
-import { changeChannel } from "../../apps/api/src/kube/store/publish.ts";
 import { MAX_QUEUED_BYTES, MAX_QUEUED_EVENTS } from "../../apps/api/src/kube/watch/watch-stream.ts";
-import { type ApiServer, startApiServer } from "../../apps/api/src/server.ts";
-import { loadOrCreateCa } from "../../apps/api/src/tls/server-tls.ts";
 import { createTestRuntime, type TestRuntime } from "../fixtures/runtime.ts";
 import { freePort } from "../fixtures/server-process.ts";
 import { type OpenWatch, openWatch } from "../fixtures/watch-client.ts";
 import { createReadyClusters } from "./direct-clusters.ts";
 import { openHttpsWatch } from "./https-watch.ts";
+import { type ServedWatches, serveWatches } from "./served-watches.ts";
 
 const cmRef = (name: string, namespace = "default") => ({
   group: "",
@@ -191,59 +189,33 @@ describe("a Redis restart", () => {
 });
 
 describe("a watch client that reads slowly or not at all", () => {
+  let served: ServedWatches;
   let t: TestRuntime;
-  let server: ApiServer;
-  let ca: string;
-  let token: string;
   let clusterIds: string[];
-  let admin: Redis;
 
   before(async () => {
-    t = await createTestRuntime({ env: { PORT: "0", HOST: "127.0.0.1" } });
-    server = await startApiServer(t.runtime);
-    ca = (await loadOrCreateCa(t.runtime.db.orm)).certPem;
-    ({ token, clusterIds } = await createReadyClusters(t.runtime, 2));
-    admin = new Redis(t.redis.url);
+    served = await serveWatches(2);
+    ({ t, clusterIds } = served);
   });
-  after(async () => {
-    admin?.disconnect();
-    await server?.close();
-    await t?.close();
-  });
+  after(() => served?.close());
 
-  /** Watchers of the cluster in any process: the server's hub unsubscribes when its last one ends. */
-  const subscribers = async (clusterId: string) => {
-    const [, count] = (await admin.pubsub("NUMSUB", changeChannel(t.redis.prefix, clusterId))) as [
-      string,
-      number,
-    ];
-    return count;
-  };
   const watchUrl = (clusterId: string, query: string) =>
-    `https://127.0.0.1:${server.port}/k8s/${clusterId}/api/v1/namespaces/default/configmaps?watch=true&${query}`;
+    `https://127.0.0.1:${served.server.port}/k8s/${clusterId}/api/v1/namespaces/default/configmaps?watch=true&${query}`;
 
   test("a client that stops reading is cut off with a 410 ERROR, and what it did not read is dropped", async () => {
     const clusterId = clusterIds[0]!;
     const from = (await t.runtime.store.versions(clusterId))!.rv;
     const w = await openHttpsWatch(watchUrl(clusterId, `resourceVersion=${from}`), {
-      token,
-      ca,
+      token: served.token,
+      ca: served.ca,
       read: false,
     });
-    assert.equal(await subscribers(clusterId), 1);
+    assert.equal(await served.subscribers(clusterId), 1);
     // 64 KiB events: the kernel's socket buffers take a few MiB, then the server's own queue fills.
-    const value = "x".repeat(64 * 1024);
-    let written = 0;
-    while ((await subscribers(clusterId)) > 0 && written < MAX_QUEUED_EVENTS) {
-      await t.runtime.store.transact(clusterId, async (tx) => {
-        for (let i = 0; i < 10; i++, written++) {
-          await tx.create(cmRef(`big-${written}`), cm(`big-${written}`, "default", { value }));
-        }
-      });
-    }
-    assert.equal(await subscribers(clusterId), 0, "the server let go of the watch");
+    const written = await served.writeUntilLetGo(clusterId);
+    assert.equal(await served.subscribers(clusterId), 0, "the server let go of the watch");
     // Cut off by bytes (8 MiB past the socket buffers), long before the event limit.
-    assert.ok(written * value.length < 2 * MAX_QUEUED_BYTES + 16 * 2 ** 20, `${written} events written`);
+    assert.ok(written * 64 * 1024 < 2 * MAX_QUEUED_BYTES + 16 * 2 ** 20, `${written} events written`);
 
     w.read();
     await w.ended;
@@ -268,7 +240,10 @@ describe("a watch client that reads slowly or not at all", () => {
       for (let i = 0; i < count; i++) await tx.create(cmRef(`many-${i}`), cm(`many-${i}`));
     });
     // No resourceVersion: every current object first, as ADDED, all queued before the client reads.
-    const w = await openHttpsWatch(watchUrl(clusterId, "resourceVersion="), { token, ca });
+    const w = await openHttpsWatch(watchUrl(clusterId, "resourceVersion="), {
+      token: served.token,
+      ca: served.ca,
+    });
     const initial = count + 1; // and kube-root-ca.crt
     await w.waitFor(initial);
     await t.runtime.store.transact(clusterId, (tx) => tx.create(cmRef("live"), cm("live")));

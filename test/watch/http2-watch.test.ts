@@ -1,72 +1,49 @@
 import assert from "node:assert/strict";
 import { type ClientHttp2Session, type ClientHttp2Stream, connect, constants } from "node:http2";
 import { after, before, describe, test } from "node:test";
-import { Redis } from "ioredis";
-import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
-import { changeChannel } from "../../apps/api/src/kube/store/publish.ts";
-import { MAX_QUEUED_EVENTS } from "../../apps/api/src/kube/watch/watch-stream.ts";
-import { type ApiServer, startApiServer } from "../../apps/api/src/server.ts";
-import { loadOrCreateCa } from "../../apps/api/src/tls/server-tls.ts";
-import { createTestRuntime, type TestRuntime } from "../fixtures/runtime.ts";
+import type { TestRuntime } from "../fixtures/runtime.ts";
 import type { WatchEvent } from "../fixtures/watch-client.ts";
-import { createReadyClusters } from "./direct-clusters.ts";
+import { eventually } from "../lifecycle/helpers.ts";
+import { type ServedWatches, serveWatches } from "./served-watches.ts";
 
 /**
  * Watches over HTTP/2, as kubectl and client-go open them: several streams of one connection. The
  * server writes a watch's events on the bare stream (apps/api/src/kube/watch/streaming-response.ts).
  */
 describe("watches over HTTP/2", () => {
+  let served: ServedWatches;
   let t: TestRuntime;
-  let server: ApiServer;
-  let ca: string;
-  let token: string;
   let clusterIds: string[];
-  let admin: Redis;
   const sessions: ClientHttp2Session[] = [];
 
   before(async () => {
-    t = await createTestRuntime({ env: { PORT: "0", HOST: "127.0.0.1" } });
-    server = await startApiServer(t.runtime);
-    ca = (await loadOrCreateCa(t.runtime.db.orm)).certPem;
-    ({ token, clusterIds } = await createReadyClusters(t.runtime, 3));
-    admin = new Redis(t.redis.url);
+    served = await serveWatches(3);
+    ({ t, clusterIds } = served);
   });
   after(async () => {
     for (const session of sessions) session.destroy();
-    admin?.disconnect();
-    await server?.close();
-    await t?.close();
+    await served?.close();
   });
 
   const session = () => {
-    const s = connect(`https://127.0.0.1:${server.port}`, { ca });
+    const s = connect(`https://127.0.0.1:${served.server.port}`, { ca: served.ca });
     s.on("error", () => undefined);
     sessions.push(s);
     return s;
   };
-  const create = (clusterId: string, name: string, data: Record<string, string> = {}) =>
+  const create = (clusterId: string, name: string) =>
     t.runtime.store.transact(clusterId, (tx) =>
-      tx.create({ group: "", resource: "configmaps", namespace: "default", name }, {
-        apiVersion: "v1",
-        kind: "ConfigMap",
-        metadata: { name, namespace: "default" },
-        data,
-      } as KubeObject),
+      tx.create(
+        { group: "", resource: "configmaps", namespace: "default", name },
+        { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "default" } },
+      ),
     );
-  const subscribers = async (clusterId: string) => {
-    const [, count] = (await admin.pubsub("NUMSUB", changeChannel(t.redis.prefix, clusterId))) as [
-      string,
-      number,
-    ];
-    return count;
-  };
-  const eventually = async (check: () => Promise<boolean>, what: string) => {
-    for (let i = 0; i < 100; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail(what);
-  };
+  const subscribed = (clusterId: string, count: number, what: string) =>
+    eventually(
+      what,
+      () => served.subscribers(clusterId),
+      (n) => n === count,
+    );
 
   interface Http2Watch {
     stream: ClientHttp2Stream;
@@ -79,7 +56,7 @@ describe("watches over HTTP/2", () => {
   const watch = (s: ClientHttp2Session, clusterId: string, query: string, read = true): Http2Watch => {
     const stream = s.request({
       ":path": `/k8s/${clusterId}/api/v1/namespaces/default/configmaps?watch=true&${query}`,
-      authorization: `Bearer ${token}`,
+      authorization: `Bearer ${served.token}`,
     });
     const events: WatchEvent[] = [];
     let buffer = "";
@@ -132,7 +109,7 @@ describe("watches over HTTP/2", () => {
     );
     const get = s.request({
       ":path": `/k8s/${clusterId}/api/v1/namespaces/default/configmaps/one`,
-      authorization: `Bearer ${token}`,
+      authorization: `Bearer ${served.token}`,
     });
     const [status] = await Promise.all([
       new Promise((resolve) => get.once("response", (h) => resolve(h[":status"]))),
@@ -148,12 +125,9 @@ describe("watches over HTTP/2", () => {
     const kept = watch(s, second, "resourceVersion=");
     assert.equal(await cancelled.status, 200);
     assert.equal(await kept.status, 200);
-    await eventually(async () => (await subscribers(first)) === 1, "the first watch is subscribed");
+    await subscribed(first, 1, "the first watch is subscribed");
     cancelled.stream.close(constants.NGHTTP2_CANCEL);
-    await eventually(
-      async () => (await subscribers(first)) === 0,
-      "the server let go of the cancelled watch",
-    );
+    await subscribed(first, 0, "the server let go of the cancelled watch");
     const initial = kept.events.length;
     await create(second, "after-cancel");
     const events = await kept.waitFor(initial + 1);
@@ -166,22 +140,11 @@ describe("watches over HTTP/2", () => {
     const from = (await t.runtime.store.versions(clusterId))!.rv;
     const w = watch(session(), clusterId, `resourceVersion=${from}`, false);
     assert.equal(await w.status, 200);
-    await eventually(async () => (await subscribers(clusterId)) === 1, "the watch is subscribed");
+    await subscribed(clusterId, 1, "the watch is subscribed");
     // Flow control stops the server's writes after the stream's window (64 KiB) and its own
     // buffer; then the watch's queue fills, and the watch is let go.
-    const value = "x".repeat(64 * 1024);
-    let written = 0;
-    while ((await subscribers(clusterId)) > 0 && written < MAX_QUEUED_EVENTS) {
-      await t.runtime.store.transact(clusterId, async (tx) => {
-        for (let i = 0; i < 10; i++, written++) {
-          await tx.create(
-            { group: "", resource: "configmaps", namespace: "default", name: `big-${written}` },
-            { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `big-${written}` }, data: { value } },
-          );
-        }
-      });
-    }
-    assert.equal(await subscribers(clusterId), 0, "the server let go of the watch");
+    const written = await served.writeUntilLetGo(clusterId);
+    assert.equal(await served.subscribers(clusterId), 0, "the server let go of the watch");
     w.stream.resume();
     await w.ended;
     const last = w.events.at(-1)!;
