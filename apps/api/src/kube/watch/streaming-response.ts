@@ -74,6 +74,8 @@ export function startStreamingResponse(
 function releasedStream(response: Http2ServerResponse) {
   const stream = response.stream;
   if (stream.headersSent || stream.destroyed) return undefined;
+  // A HEAD answer has no body, which the compatibility response knows to leave out.
+  if (response.req.method !== "GET") return undefined;
   const request: unknown = response.req;
   const links = Object.getOwnPropertySymbols(stream).filter((key) => {
     const value: unknown = Reflect.get(stream, key);
