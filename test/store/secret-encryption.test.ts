@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { after, before, describe, test } from "node:test";
+import { Redis } from "ioredis";
 import { ObjectStore } from "../../apps/api/src/kube/store/object-store.ts";
+import { changeChannel, RedisChangePublisher } from "../../apps/api/src/kube/store/publish.ts";
 import { SecretCipher } from "../../apps/api/src/kube/store/secret-encryption.ts";
 import { createTestDatabase, type TestDatabase } from "../fixtures/database.ts";
+import { createTestRedis } from "../fixtures/redis.ts";
 
 describe("Secret data at rest", () => {
   let t: TestDatabase;
@@ -44,6 +48,46 @@ describe("Secret data at rest", () => {
       log.map((c) => c.object.data),
       [secret.data, updated.data],
     );
+  });
+
+  test("watchers are sent each change as committed: Secret data in the clear, other bodies as stored", async () => {
+    const redis = createTestRedis();
+    const publisher = new Redis(redis.url);
+    // No ready check: it would send INFO on a connection that is subscribing.
+    const subscriber = new Redis(redis.url, { enableReadyCheck: false });
+    try {
+      const published = new ObjectStore(t.db, {
+        retention: 1000,
+        secretCipher: new SecretCipher(randomBytes(32)),
+      });
+      published.addSink(new RedisChangePublisher(publisher, redis.prefix));
+      await published.initCluster("c2");
+      await subscriber.subscribe(changeChannel(redis.prefix, "c2"));
+      const message = once(subscriber, "message");
+      const cmRef = { group: "", resource: "configmaps", namespace: "default", name: "cm" };
+      const committed = await published.transact("c2", async (tx) => [
+        await tx.create(ref, secret),
+        await tx.create(cmRef, {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "cm", namespace: "default", labels: { 'quote"d': "é ✓" } },
+          data: { a: "plain" },
+        }),
+      ]);
+      const [, text] = (await message) as [string, string];
+      const { changes } = JSON.parse(text) as { changes: { type: string; name: string; object: unknown }[] };
+      assert.deepEqual(
+        changes.map((c) => [c.type, c.name, c.object]),
+        [
+          ["ADDED", "db", committed[0]],
+          ["ADDED", "cm", committed[1]],
+        ],
+      );
+    } finally {
+      subscriber.disconnect();
+      publisher.disconnect();
+      await redis.cleanup();
+    }
   });
 
   test("a wrong key cannot read it", async () => {

@@ -138,12 +138,13 @@ export class ObjectStore {
       const [counter] = await sql<{ rv: number; compacted_rv: number }[]>`
         select rv, compacted_rv from cluster_versions where cluster_id = ${clusterId} for update`;
       if (!counter) throw clusterGone(clusterId);
-      storeTx = new StoreTransaction(sql, clusterId, counter.rv, this.now, this.codec, this.followed);
-      const value = await work(storeTx);
-      const changes = storeTx.changes;
+      const tx = new StoreTransaction(sql, clusterId, counter.rv, this.now, this.codec, this.followed);
+      storeTx = tx;
+      const value = await work(tx);
+      const changes = tx.changes;
       if (changes.length > 0) {
         if (this.hooks.length > 0) {
-          const pending = storeTx.pendingChanges();
+          const pending = tx.pendingChanges();
           for (const hook of this.hooks) await hook.beforeCommit(sql, clusterId, pending);
         }
         const rows = changes.map((c) => ({
@@ -154,9 +155,9 @@ export class ObjectStore {
           resource: c.resource,
           namespace: c.namespace,
           name: c.name,
-          body: this.codec.encode(c.group, c.resource, c.object),
+          body: tx.storedBody(c),
         }));
-        const newRv = storeTx.currentRv;
+        const newRv = tx.currentRv;
         const floor = newRv - this.options.retention;
         if (Math.floor(newRv / COMPACT_EVERY) > Math.floor(counter.rv / COMPACT_EVERY) && floor > 0) {
           await sql`insert into changes ${sql(rows)}`;

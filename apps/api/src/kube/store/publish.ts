@@ -28,12 +28,19 @@ export class RedisChangePublisher implements ChangeSink {
   ) {}
 
   async changesCommitted(clusterId: string, pending: readonly PendingChange[]): Promise<void> {
-    const changes = pending.map((p) => p.change);
-    const inline = JSON.stringify({ changes });
+    const inline = `{"changes":[${pending.map(changeJson).join(",")}]}`;
+    const first = pending[0]!.change.rv;
+    const last = pending[pending.length - 1]!.change.rv;
     const message =
-      inline.length <= INLINE_MESSAGE_LIMIT
-        ? inline
-        : JSON.stringify({ range: { from: changes[0]!.rv, to: changes[changes.length - 1]!.rv } });
+      inline.length <= INLINE_MESSAGE_LIMIT ? inline : JSON.stringify({ range: { from: first, to: last } });
     await this.redis.publish(changeChannel(this.prefix, clusterId), message);
   }
+}
+
+/** A change as JSON, its object's part spliced in from the write's own serialisation where there is one. */
+function changeJson({ change, objectJson }: PendingChange): string {
+  if (objectJson === undefined) return JSON.stringify(change);
+  const { object: _, ...rest } = change;
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)},"object":${objectJson}}`;
 }

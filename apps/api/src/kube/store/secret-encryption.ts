@@ -68,7 +68,12 @@ export class BodyCodec {
   constructor(private readonly cipher?: SecretCipher) {}
 
   encode(group: string, resource: string, obj: KubeObject): string {
-    return JSON.stringify(this.cipher && SecretCipher.applies(group, resource) ? this.cipher.seal(obj) : obj);
+    return JSON.stringify(this.seals(group, resource) ? this.cipher!.seal(obj) : obj);
+  }
+
+  /** Whether stored bodies of the resource differ from the object's own JSON. */
+  seals(group: string, resource: string): boolean {
+    return this.cipher !== undefined && SecretCipher.applies(group, resource);
   }
 
   decode(group: string, resource: string, body: KubeObject): KubeObject {

@@ -28,6 +28,8 @@ export class StoreTransaction {
   readonly changes: Change[] = [];
   /** The stored object each MODIFIED or DELETED change replaced, by the change's version. */
   private readonly replaced = new Map<number, KubeObject>();
+  /** Each change's body as stored (the codec's encoding), by version: serialised once per write. */
+  private readonly storedBodies = new Map<number, string>();
   /** List lookups already made in this transaction, by "group/resource", then by namespace. */
   private readonly listLookups = new Map<string, Map<string, Promise<KubeObject[]>>>();
   /** Rows read and not written since, by refKey (see row()). */
@@ -202,7 +204,10 @@ export class StoreTransaction {
       );
       throw objectAlreadyExists(clash!.ref);
     }
-    for (const { ref, rv, body } of stored) this.record("ADDED", ref, rv, body);
+    rows.forEach((row, i) => {
+      const { ref, rv, body } = stored[i]!;
+      this.record("ADDED", ref, rv, body, undefined, row.body);
+    });
     return stored.map((s) => s.body);
   }
 
@@ -236,13 +241,14 @@ export class StoreTransaction {
     if (jsonEqual(candidate, prev)) return prev;
     const rv = ++this.rv;
     candidate.metadata.resourceVersion = String(rv);
+    const body = this.codec.encode(ref.group, ref.resource, candidate);
     await this.tx`
-      update objects set body = ${this.codec.encode(ref.group, ref.resource, candidate)}, rv = ${rv}
+      update objects set body = ${body}, rv = ${rv}
       where cluster_id = ${this.clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
         and namespace = ${ref.namespace} and name = ${ref.name} and rv = ${current.rv}`.then((result) =>
       this.checkWritten(ref, rv, result.count),
     );
-    this.record("MODIFIED", ref, rv, candidate, prev);
+    this.record("MODIFIED", ref, rv, candidate, prev, body);
     return candidate;
   }
 
@@ -355,9 +361,22 @@ export class StoreTransaction {
   /** The changes so far, each with the object it replaced (for commit hooks). */
   pendingChanges(): PendingChange[] {
     return this.changes.map((change) => {
+      const pending: PendingChange = { change };
       const previous = this.replaced.get(change.rv);
-      return previous ? { change, previous } : { change };
+      if (previous) pending.previous = previous;
+      if (!this.codec.seals(change.group, change.resource)) {
+        const json = this.storedBodies.get(change.rv);
+        if (json !== undefined) pending.objectJson = json;
+      }
+      return pending;
     });
+  }
+
+  /** A change's body for the change log: as the write stored it, or encoded now (a deletion's). */
+  storedBody(change: Change): string {
+    return (
+      this.storedBodies.get(change.rv) ?? this.codec.encode(change.group, change.resource, change.object)
+    );
   }
 
   private record(
@@ -366,6 +385,7 @@ export class StoreTransaction {
     rv: number,
     object: KubeObject,
     previous?: KubeObject,
+    storedBody?: string,
   ): void {
     // In version order, whatever order side-by-side writes finish in (see BatchedWrites).
     let at = this.changes.length;
@@ -374,6 +394,7 @@ export class StoreTransaction {
     this.rowsRead.delete(refKey(ref));
     this.listLookups.delete(`${ref.group}/${ref.resource}`);
     if (previous) this.replaced.set(rv, previous);
+    if (storedBody !== undefined) this.storedBodies.set(rv, storedBody);
   }
 }
 

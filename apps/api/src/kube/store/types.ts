@@ -21,6 +21,11 @@ export interface Change {
 export interface PendingChange {
   change: Change;
   previous?: KubeObject;
+  /**
+   * `change.object` as JSON, when the write already serialised it that way (it stores it so):
+   * publishing reuses it instead of serialising the object again.
+   */
+  objectJson?: string;
 }
 
 /**
