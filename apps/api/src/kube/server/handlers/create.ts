@@ -1,6 +1,7 @@
 import { ApiError } from "../../../errors.ts";
 import { kubeTime } from "../../../platform/clock.ts";
 import { admitResourceQuotas } from "../../admission/resource-quota.ts";
+import { cloneJson } from "../../object/equality.ts";
 import type { KubeObject, ObjectRef } from "../../object/types.ts";
 import { updateManagedFields } from "../../patch/index.ts";
 import type { StrategyContext } from "../../registry/types.ts";
@@ -90,7 +91,7 @@ export function prepareCreate(
   managed = true,
 ): PreparedCreate {
   const { def } = req;
-  const obj = structuredClone(input);
+  const obj = cloneJson(input);
   const urlNamespace = req.path.namespace;
   if (def.namespaced) {
     if (obj.metadata.namespace && urlNamespace && obj.metadata.namespace !== urlNamespace) {
