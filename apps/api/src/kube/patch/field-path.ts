@@ -15,6 +15,9 @@ export type FieldPath = readonly PathElement[];
 
 export const fieldElement = (name: string): PathElement => ({ kind: "field", name });
 
+/** The FieldsV1 spelling of a field element: `f:replicas`. */
+export const fieldKey = (name: string): string => `f:${name}`;
+
 /** A key element from name/value pairs (sorted here). */
 export function keyElement(fields: readonly (readonly [string, unknown])[]): PathElement {
   return { kind: "key", fields: [...fields].sort(([a], [b]) => compareStrings(a, b)) };
@@ -24,14 +27,52 @@ export function keyElement(fields: readonly (readonly [string, unknown])[]): Pat
 export function serializeElement(pe: PathElement): string {
   switch (pe.kind) {
     case "field":
-      return `f:${pe.name}`;
+      return fieldKey(pe.name);
     case "key":
-      return `k:{${pe.fields.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value)}`).join(",")}}`;
+      return keyText(pe.fields);
     case "value":
       return `v:${JSON.stringify(pe.value)}`;
     case "index":
       return `i:${pe.index}`;
   }
+}
+
+/** `k:{"containerPort":80,"protocol":"TCP"}`, in one pass: every list item of every write has one. */
+function keyText(fields: readonly (readonly [string, unknown])[]): string {
+  let text = "k:{";
+  fields.forEach(([name, value], i) => {
+    text += `${i === 0 ? "" : ","}${JSON.stringify(name)}:${JSON.stringify(value)}`;
+  });
+  return `${text}}`;
+}
+
+/**
+ * A path as the schema walks build it, one link per level: going a level deeper costs one small object
+ * instead of a copy of the path, and the element's FieldsV1 key is serialized once, where the walk
+ * makes the step. `undefined` stands for the root (the empty path).
+ */
+export interface PathStep {
+  readonly parent: PathStep | undefined;
+  readonly pe: PathElement;
+  /** serializeElement(pe) */
+  readonly key: string;
+}
+
+/** The step from `parent` to `pe`. */
+export function stepTo(parent: PathStep | undefined, pe: PathElement): PathStep {
+  return { parent, pe, key: serializeElement(pe) };
+}
+
+/** The step from `parent` to its field `name`. */
+export function fieldStep(parent: PathStep | undefined, name: string): PathStep {
+  return { parent, pe: fieldElement(name), key: fieldKey(name) };
+}
+
+/** The path a step leads to, as an array: for messages, the walks themselves never need it. */
+export function pathOf(step: PathStep | undefined): FieldPath {
+  const path: PathElement[] = [];
+  for (let at = step; at; at = at.parent) path.push(at.pe);
+  return path.reverse();
 }
 
 /** Parses one FieldsV1 key; throws on anything else. */
@@ -122,22 +163,25 @@ function compareKeyFields(
   }
 }
 
+/** The place of a value's type in value.Compare's order. */
+function valueRank(v: unknown): number {
+  return typeof v === "number"
+    ? 0
+    : typeof v === "string"
+      ? 1
+      : typeof v === "boolean"
+        ? 2
+        : Array.isArray(v)
+          ? 3
+          : isObject(v)
+            ? 4
+            : 5;
+}
+
 /** value.Compare's total order: numbers, strings, booleans, lists, maps, then null. */
 export function compareValues(a: unknown, b: unknown): number {
-  const rank = (v: unknown) =>
-    typeof v === "number"
-      ? 0
-      : typeof v === "string"
-        ? 1
-        : typeof v === "boolean"
-          ? 2
-          : Array.isArray(v)
-            ? 3
-            : isObject(v)
-              ? 4
-              : 5;
-  const ra = rank(a);
-  const rb = rank(b);
+  const ra = valueRank(a);
+  const rb = valueRank(b);
   if (ra !== rb) return ra - rb;
   if (typeof a === "number" && typeof b === "number") return a - b;
   if (typeof a === "string" && typeof b === "string") return compareStrings(a, b);

@@ -151,9 +151,9 @@ function applyOnce(
   managed.set(identity, applier);
   if (previous && !previous.set.isEmpty()) merged = prune(merged, previous.set, managed, root);
 
-  const changes = compare(base, merged, root);
-  const changed = changes.modified.union(changes.added).withoutPrefixes(ignored);
-  const removed = changes.removed.withoutPrefixes(ignored);
+  const changes = compare(base, merged, root, ignored);
+  const changed = changes.modified.union(changes.added);
+  const removed = changes.removed;
   const conflicts: Conflict[] = [];
   const lost = new Map<string, FieldSet>();
   for (const [id, record] of managed) {

@@ -4,11 +4,13 @@
 // them a set; both-empty values are compared and merged as leaves, as upstream does.
 import {
   type FieldPath,
-  fieldElement,
+  fieldStep,
   keyElement,
   type PathElement,
+  type PathStep,
+  pathOf,
   pathToString,
-  serializeElement,
+  stepTo,
 } from "./field-path.ts";
 import { FieldSet } from "./field-set.ts";
 import { deepClone, isObject, type JsonObject, jsonEqual } from "./json.ts";
@@ -47,22 +49,27 @@ function emptyList(value: unknown): boolean {
   return value === undefined || value === null || (Array.isArray(value) && value.length === 0);
 }
 
-/** The path element naming one item of a keyed list or a set. */
-export function itemElement(list: ListSchema, item: unknown, index: number, path: FieldPath): PathElement {
-  const where = `${pathToString(path)}: element ${index}`;
+/** The path element naming one item of a keyed list or a set; `at` is the list's path. */
+export function itemElement(
+  list: ListSchema,
+  item: unknown,
+  index: number,
+  at: PathStep | undefined,
+): PathElement {
   if (list.ssa === "set") {
     if (isObject(item) || Array.isArray(item))
-      throw new TypedValueError(`${where}: expected a scalar set item`);
+      throw new TypedValueError(`${describeItem(at, index)}: expected a scalar set item`);
     return { kind: "value", value: item };
   }
-  if (!isObject(item)) throw new TypedValueError(`${where}: expected map, got ${JSON.stringify(item)}`);
+  if (!isObject(item))
+    throw new TypedValueError(`${describeItem(at, index)}: expected map, got ${JSON.stringify(item)}`);
   const keys = list.keys ?? (list.mergeKey ? [list.mergeKey] : []);
   return keyElement(
     keys.map((key) => {
       const value = item[key] ?? list.keyDefaults?.[key];
       if (value === undefined || value === null) {
         throw new TypedValueError(
-          `${where}: associative list with keys has an element that omits key field "${key}" (and doesn't have default value)`,
+          `${describeItem(at, index)}: associative list with keys has an element that omits key field "${key}" (and doesn't have default value)`,
         );
       }
       return [key, value] as const;
@@ -70,129 +77,169 @@ export function itemElement(list: ListSchema, item: unknown, index: number, path
   );
 }
 
+/** Where an item is, for messages; only a failure spells the path out. */
+function describeItem(list: PathStep | undefined, index: number): string {
+  return `${pathToString(pathOf(list))}: element ${index}`;
+}
+
+function duplicateEntries(at: PathStep | undefined, item: PathStep): TypedValueError {
+  return new TypedValueError(
+    `${pathToString(pathOf(at))}: duplicate entries for key ${pathToString([item.pe])}`,
+  );
+}
+
 interface IndexedList {
-  /** One element per item, duplicates included. */
-  readonly elements: PathElement[];
-  /** First item for each element; `duplicated` when it occurs more than once. */
+  /** One step from the list to each item, duplicates included. */
+  readonly steps: PathStep[];
+  /** First item for each element key; `duplicated` when it occurs more than once. */
   readonly byKey: Map<string, { item: unknown; duplicated: boolean }>;
 }
 
-function indexList(list: ListSchema, items: unknown[], path: FieldPath): IndexedList {
-  const elements: PathElement[] = [];
+function indexList(list: ListSchema, items: unknown[], at: PathStep | undefined): IndexedList {
+  const steps: PathStep[] = [];
   const byKey = new Map<string, { item: unknown; duplicated: boolean }>();
   items.forEach((item, index) => {
-    const pe = itemElement(list, item, index, path);
-    const key = serializeElement(pe);
-    const seen = byKey.get(key);
+    const step = stepTo(at, itemElement(list, item, index, at));
+    const seen = byKey.get(step.key);
     if (seen) seen.duplicated = true;
-    else byKey.set(key, { item, duplicated: false });
-    elements.push(pe);
+    else byKey.set(step.key, { item, duplicated: false });
+    steps.push(step);
   });
-  return { elements, byKey };
+  return { steps, byKey };
 }
 
 /** ToFieldSet: every path the value sets (leaves, list items, atomic values, empty objects). */
-export function toFieldSet(
-  value: unknown,
-  node: FieldSchema,
-  path: FieldPath = [],
-  set = new FieldSet(),
-): FieldSet {
-  if (isObject(value) && !node.atomic) {
-    for (const [key, child] of Object.entries(value)) {
-      const childPath = [...path, fieldElement(key)];
-      toFieldSet(child, childSchema(node, key), childPath, set);
-      if (emptyObject(child)) set.insert(childPath);
-    }
-    return set;
-  }
-  const list = granularList(node);
-  if (Array.isArray(value) && list) {
-    const indexed = indexList(list, value, path);
-    const inserted = new Set<string>();
-    indexed.elements.forEach((pe, i) => {
-      const key = serializeElement(pe);
-      if (inserted.has(key)) return;
-      inserted.add(key);
-      const itemPath = [...path, pe];
-      if (!indexed.byKey.get(key)?.duplicated) toFieldSet(value[i], itemSchema(list), itemPath, set);
-      set.insert(itemPath);
-    });
-    return set;
-  }
-  set.insert(path);
+export function toFieldSet(value: unknown, node: FieldSchema): FieldSet {
+  const set = new FieldSet();
+  addPaths(value, node, undefined, set);
   return set;
 }
 
-/** Checks an applied configuration the way SMD validates it: list keys present, no duplicate items. */
-export function validateApplied(value: unknown, node: FieldSchema, path: FieldPath = []): void {
+function addPaths(value: unknown, node: FieldSchema, at: PathStep | undefined, set: FieldSet): void {
   if (isObject(value) && !node.atomic) {
     for (const [key, child] of Object.entries(value)) {
-      validateApplied(child, childSchema(node, key), [...path, fieldElement(key)]);
+      const step = fieldStep(at, key);
+      addPaths(child, childSchema(node, key), step, set);
+      if (emptyObject(child)) set.insertStep(step);
+    }
+    return;
+  }
+  const list = granularList(node);
+  if (Array.isArray(value) && list) {
+    const indexed = indexList(list, value, at);
+    const item = itemSchema(list);
+    const inserted = new Set<string>();
+    indexed.steps.forEach((step, i) => {
+      if (inserted.has(step.key)) return;
+      inserted.add(step.key);
+      if (!indexed.byKey.get(step.key)?.duplicated) addPaths(value[i], item, step, set);
+      set.insertStep(step);
+    });
+    return;
+  }
+  set.insertStep(at);
+}
+
+/** Checks an applied configuration the way SMD validates it: list keys present, no duplicate items. */
+export function validateApplied(value: unknown, node: FieldSchema): void {
+  validateAt(value, node, undefined);
+}
+
+function validateAt(value: unknown, node: FieldSchema, at: PathStep | undefined): void {
+  if (isObject(value) && !node.atomic) {
+    for (const [key, child] of Object.entries(value)) {
+      validateAt(child, childSchema(node, key), fieldStep(at, key));
     }
     return;
   }
   const list = granularList(node);
   if (!Array.isArray(value) || !list) return;
+  const item = itemSchema(list);
   const seen = new Set<string>();
-  value.forEach((item, index) => {
-    const pe = itemElement(list, item, index, path);
-    const key = serializeElement(pe);
-    if (seen.has(key)) {
-      throw new TypedValueError(`${pathToString(path)}: duplicate entries for key ${pathToString([pe])}`);
-    }
-    seen.add(key);
-    validateApplied(item, itemSchema(list), [...path, pe]);
+  value.forEach((child, index) => {
+    const step = stepTo(at, itemElement(list, child, index, at));
+    if (seen.has(step.key)) throw duplicateEntries(at, step);
+    seen.add(step.key);
+    validateAt(child, item, step);
   });
 }
 
-/** Compare(lhs, rhs): `undefined` stands for an absent value. */
-export function compare(lhs: unknown, rhs: unknown, node: FieldSchema): Comparison {
+/**
+ * Compare(lhs, rhs): `undefined` stands for an absent value. Nothing at or below an `ignored` path is
+ * reported, as if the result went through withoutPrefixes(ignored), and those parts are not walked.
+ */
+export function compare(
+  lhs: unknown,
+  rhs: unknown,
+  node: FieldSchema,
+  ignored: readonly FieldPath[] = [],
+): Comparison {
   const out: Comparison = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
-  compareAt(lhs, rhs, node, [], out);
+  // The empty path is a prefix of every path.
+  if (ignored.some((path) => path.length === 0)) return out;
+  const skip = new FieldSet();
+  for (const path of ignored) skip.insert(path);
+  compareAt(lhs, rhs, node, undefined, skip, out);
   return out;
 }
 
-/**
- * Whether two values are the same JSON, checked natively: most writes change one part of an object
- * (a status, a label), and serialising an unchanged spec twice is far cheaper than walking it. A
- * difference in key order only means the walk is done after all.
- */
-function sameJson(lhs: unknown, rhs: unknown): boolean {
-  return lhs === rhs || (typeof lhs === "object" && JSON.stringify(lhs) === JSON.stringify(rhs));
-}
-
-function compareAt(lhs: unknown, rhs: unknown, node: FieldSchema, path: FieldPath, out: Comparison): void {
-  // Equal values add, remove and modify nothing. Checked for the parts of an object (spec, status …).
-  if (path.length === 1 && sameJson(lhs, rhs)) return;
+/** `skip` holds the ignored paths below `at` as members: those are left out. */
+function compareAt(
+  lhs: unknown,
+  rhs: unknown,
+  node: FieldSchema,
+  at: PathStep | undefined,
+  skip: FieldSet | undefined,
+  out: Comparison,
+): void {
+  // Equal values add, remove and modify nothing. Checked for the parts of an object (spec, status …):
+  // most writes change one of them, and checking an unchanged one is far cheaper than walking it.
+  if (at && !at.parent && jsonEqual(lhs, rhs)) return;
   const objects = (lhs === undefined || isObject(lhs)) && (rhs === undefined || isObject(rhs));
   if (objects && !node.atomic && !(emptyObject(lhs) && emptyObject(rhs))) {
     const left = lhs as JsonObject | undefined;
     const right = rhs as JsonObject | undefined;
-    const keys = new Set([...Object.keys(left ?? {}), ...Object.keys(right ?? {})]);
-    for (const key of keys) {
-      const child = childSchema(node, key);
-      let l = left?.[key];
-      let r = right?.[key];
-      // A Go zero object already holds value structs and non-omitempty lists.
-      if (child.alwaysPresent && left && right) {
-        l ??= zeroLike(r);
-        r ??= zeroLike(l);
+    // Every key of either side once, the left's first.
+    if (left) for (const key of Object.keys(left)) compareField(left, right, key, node, at, skip, out);
+    if (right) {
+      for (const key of Object.keys(right)) {
+        if (!left || !Object.hasOwn(left, key)) compareField(left, right, key, node, at, skip, out);
       }
-      compareAt(l, r, child, [...path, fieldElement(key)], out);
     }
-    markPresence(lhs, rhs, path, out);
+    markPresence(lhs, rhs, at, out);
     return;
   }
   const list = granularList(node);
   const lists = (lhs === undefined || Array.isArray(lhs)) && (rhs === undefined || Array.isArray(rhs));
-  if (lists && list && !(emptyList(lhs) && emptyList(rhs)) && compareLists(lhs, rhs, list, path, out)) {
-    markPresence(lhs, rhs, path, out);
+  if (lists && list && !(emptyList(lhs) && emptyList(rhs)) && compareLists(lhs, rhs, list, at, skip, out)) {
+    markPresence(lhs, rhs, at, out);
     return;
   }
-  if (lhs === undefined) out.added.insert(path);
-  else if (rhs === undefined) out.removed.insert(path);
-  else if (!jsonEqual(lhs, rhs)) out.modified.insert(path);
+  if (lhs === undefined) out.added.insertStep(at);
+  else if (rhs === undefined) out.removed.insertStep(at);
+  else if (!jsonEqual(lhs, rhs)) out.modified.insertStep(at);
+}
+
+function compareField(
+  left: JsonObject | undefined,
+  right: JsonObject | undefined,
+  key: string,
+  node: FieldSchema,
+  at: PathStep | undefined,
+  skip: FieldSet | undefined,
+  out: Comparison,
+): void {
+  const step = fieldStep(at, key);
+  if (skip?.hasMember(step.key)) return;
+  const child = childSchema(node, key);
+  let l = left?.[key];
+  let r = right?.[key];
+  // A Go zero object already holds value structs and non-omitempty lists.
+  if (child.alwaysPresent && left && right) {
+    l ??= zeroLike(r);
+    r ??= zeroLike(l);
+  }
+  compareAt(l, r, child, step, skip?.childAt(step.key), out);
 }
 
 function zeroLike(value: unknown): unknown {
@@ -200,9 +247,9 @@ function zeroLike(value: unknown): unknown {
   return Array.isArray(value) ? [] : undefined;
 }
 
-function markPresence(lhs: unknown, rhs: unknown, path: FieldPath, out: Comparison): void {
-  if (lhs === undefined) out.added.insert(path);
-  else if (rhs === undefined) out.removed.insert(path);
+function markPresence(lhs: unknown, rhs: unknown, at: PathStep | undefined, out: Comparison): void {
+  if (lhs === undefined) out.added.insertStep(at);
+  else if (rhs === undefined) out.removed.insertStep(at);
 }
 
 /** Item-by-item comparison; false (compare as one value) when either side has duplicates or bad keys. */
@@ -210,44 +257,52 @@ function compareLists(
   lhs: unknown,
   rhs: unknown,
   list: ListSchema,
-  path: FieldPath,
+  at: PathStep | undefined,
+  skip: FieldSet | undefined,
   out: Comparison,
 ): boolean {
   let left: IndexedList;
   let right: IndexedList;
   try {
-    left = indexList(list, (lhs as unknown[] | undefined) ?? [], path);
-    right = indexList(list, (rhs as unknown[] | undefined) ?? [], path);
+    left = indexList(list, (lhs as unknown[] | undefined) ?? [], at);
+    right = indexList(list, (rhs as unknown[] | undefined) ?? [], at);
   } catch (error) {
     if (error instanceof TypedValueError) return false;
     throw error;
   }
   const duplicated = [...left.byKey.values(), ...right.byKey.values()].some((entry) => entry.duplicated);
   if (duplicated) return false;
-  const elements = new Map<string, PathElement>();
-  for (const pe of [...left.elements, ...right.elements]) elements.set(serializeElement(pe), pe);
-  for (const [key, pe] of elements) {
-    compareAt(left.byKey.get(key)?.item, right.byKey.get(key)?.item, itemSchema(list), [...path, pe], out);
+  // Every element once, in order of first appearance, named as the last side that has it names it.
+  const elements = new Map<string, PathStep>();
+  for (const step of [...left.steps, ...right.steps]) elements.set(step.key, step);
+  const item = itemSchema(list);
+  for (const [key, step] of elements) {
+    if (skip?.hasMember(key)) continue;
+    compareAt(left.byKey.get(key)?.item, right.byKey.get(key)?.item, item, step, skip?.childAt(key), out);
   }
   return true;
 }
 
 /** Merge(lhs, rhs): the applied configuration `rhs` laid over the live object `lhs`. */
-export function merge(lhs: unknown, rhs: unknown, node: FieldSchema, path: FieldPath = []): unknown {
+export function merge(lhs: unknown, rhs: unknown, node: FieldSchema): unknown {
+  return mergeAt(lhs, rhs, node, undefined);
+}
+
+function mergeAt(lhs: unknown, rhs: unknown, node: FieldSchema, at: PathStep | undefined): unknown {
   if (rhs === undefined) return lhs;
   if (lhs === undefined) return deepClone(rhs);
   if (isObject(lhs) && isObject(rhs) && !node.atomic) {
     if (emptyObject(lhs) && emptyObject(rhs)) return deepClone(rhs);
     const out: JsonObject = {};
     for (const key of new Set([...Object.keys(lhs), ...Object.keys(rhs)])) {
-      const merged = merge(lhs[key], rhs[key], childSchema(node, key), [...path, fieldElement(key)]);
+      const merged = mergeAt(lhs[key], rhs[key], childSchema(node, key), fieldStep(at, key));
       if (merged !== undefined) out[key] = merged;
     }
     return out;
   }
   const list = granularList(node);
   if (Array.isArray(lhs) && Array.isArray(rhs) && list && !(lhs.length === 0 && rhs.length === 0)) {
-    return mergeLists(lhs, rhs, list, path);
+    return mergeLists(lhs, rhs, list, at);
   }
   return deepClone(rhs);
 }
@@ -256,27 +311,27 @@ export function merge(lhs: unknown, rhs: unknown, node: FieldSchema, path: Field
  * visitListItems of merge.go: live items keep their place, applied items keep their relative order,
  * and applied items missing from the live list are inserted after the shared item before them.
  */
-function mergeLists(lhs: unknown[], rhs: unknown[], list: ListSchema, path: FieldPath): unknown[] {
-  const right = indexList(list, rhs, path);
-  for (const pe of right.elements) {
-    if (right.byKey.get(serializeElement(pe))?.duplicated) {
-      throw new TypedValueError(`${pathToString(path)}: duplicate entries for key ${pathToString([pe])}`);
-    }
+function mergeLists(lhs: unknown[], rhs: unknown[], list: ListSchema, at: PathStep | undefined): unknown[] {
+  const right = indexList(list, rhs, at);
+  for (const step of right.steps) {
+    if (right.byKey.get(step.key)?.duplicated) throw duplicateEntries(at, step);
   }
-  const left = indexList(list, lhs, path);
-  const rKeys = right.elements.map(serializeElement);
-  const lKeys = left.elements.map(serializeElement);
+  const left = indexList(list, lhs, at);
+  const rKeys = right.steps.map((step) => step.key);
+  const lKeys = left.steps.map((step) => step.key);
   const shared = rKeys.filter((key) => left.byKey.has(key));
   let nextShared = shared.shift();
   const mergedRight = new Set<string>();
   const item = itemSchema(list);
   const out: unknown[] = [];
-  const mergeItem = (key: string, pe: PathElement) => {
-    const live = left.byKey.get(key);
-    const merged = merge(live?.duplicated ? undefined : live?.item, right.byKey.get(key)?.item, item, [
-      ...path,
-      pe,
-    ]);
+  const mergeItem = (step: PathStep) => {
+    const live = left.byKey.get(step.key);
+    const merged = mergeAt(
+      live?.duplicated ? undefined : live?.item,
+      right.byKey.get(step.key)?.item,
+      item,
+      step,
+    );
     if (merged !== undefined) out.push(merged);
   };
 
@@ -288,7 +343,7 @@ function mergeLists(lhs: unknown[], rhs: unknown[], list: ListSchema, path: Fiel
     if (lKey !== undefined && rKey !== undefined) {
       if (lKey === rKey) {
         mergedRight.add(lKey);
-        mergeItem(lKey, left.elements[l] as PathElement);
+        mergeItem(left.steps[l] as PathStep);
         l++;
         r++;
         nextShared = shared.shift();
@@ -301,7 +356,7 @@ function mergeLists(lhs: unknown[], rhs: unknown[], list: ListSchema, path: Fiel
     }
     if (lKey !== undefined) {
       if (!right.byKey.has(lKey)) {
-        const merged = merge(lhs[l], undefined, item);
+        const merged = mergeAt(lhs[l], undefined, item, undefined);
         if (merged !== undefined) out.push(merged);
         l++;
         continue;
@@ -310,7 +365,7 @@ function mergeLists(lhs: unknown[], rhs: unknown[], list: ListSchema, path: Fiel
     }
     if (rKey !== undefined) {
       mergedRight.add(rKey);
-      mergeItem(rKey, right.elements[r] as PathElement);
+      mergeItem(right.steps[r] as PathStep);
       r++;
       if (nextShared === rKey) nextShared = shared.shift();
     }
@@ -319,21 +374,20 @@ function mergeLists(lhs: unknown[], rhs: unknown[], list: ListSchema, path: Fiel
 }
 
 /** RemoveItems: drops every member of `toRemove` from `value`; an object or list left empty disappears. */
-export function removeItems(
-  value: unknown,
-  toRemove: FieldSet,
-  node: FieldSchema,
-  path: FieldPath = [],
-): unknown {
+export function removeItems(value: unknown, toRemove: FieldSet, node: FieldSchema): unknown {
+  return removeAt(value, toRemove, node, undefined);
+}
+
+function removeAt(value: unknown, toRemove: FieldSet, node: FieldSchema, at: PathStep | undefined): unknown {
   if (toRemove.isEmpty()) return value;
   if (isObject(value) && !node.atomic) {
     if (Object.keys(value).length === 0) return undefined;
     const out: JsonObject = {};
     for (const [key, child] of Object.entries(value)) {
-      const pe = fieldElement(key);
-      if (toRemove.hasMember(pe)) continue;
-      const below = toRemove.childAt(pe);
-      const kept = below.isEmpty() ? child : removeItems(child, below, childSchema(node, key), [...path, pe]);
+      const step = fieldStep(at, key);
+      if (toRemove.hasMember(step.key)) continue;
+      const below = toRemove.childAt(step.key);
+      const kept = below ? removeAt(child, below, childSchema(node, key), step) : child;
       if (kept !== undefined) out[key] = kept;
     }
     return Object.keys(out).length > 0 ? out : undefined;
@@ -341,18 +395,19 @@ export function removeItems(
   const list = granularList(node);
   if (Array.isArray(value) && list) {
     if (value.length === 0) return undefined;
+    const item = itemSchema(list);
     const out: unknown[] = [];
-    value.forEach((item, index) => {
-      let pe: PathElement;
+    value.forEach((child, index) => {
+      let step: PathStep;
       try {
-        pe = itemElement(list, item, index, path);
+        step = stepTo(at, itemElement(list, child, index, at));
       } catch {
-        out.push(item);
+        out.push(child);
         return;
       }
-      if (toRemove.hasMember(pe)) return;
-      const below = toRemove.childAt(pe);
-      const kept = below.isEmpty() ? item : removeItems(item, below, itemSchema(list), [...path, pe]);
+      if (toRemove.hasMember(step.key)) return;
+      const below = toRemove.childAt(step.key);
+      const kept = below ? removeAt(child, below, item, step) : child;
       if (kept !== undefined) out.push(kept);
     });
     return out.length > 0 ? out : undefined;

@@ -1,5 +1,6 @@
 // Field ownership of non-apply writes (create, update, JSON/merge/strategic patches), as the
 // managedfields pipeline records them with operation "Update".
+import type { FieldSet } from "./field-set.ts";
 import { isObject, type JsonObject } from "./json.ts";
 import {
   decodeManagedFields,
@@ -17,7 +18,7 @@ import {
   type WriteOptions,
   type WriteResult,
 } from "./ownership.ts";
-import { compare, TypedValueError } from "./typed-value.ts";
+import { type Comparison, compare, TypedValueError } from "./typed-value.ts";
 
 /** Options of `updateManagedFields`. */
 export interface UpdateOptions extends WriteOptions {
@@ -43,22 +44,25 @@ export function updateManagedFields(
   const base = before ? managedFieldsLeftOut(before) : {};
   const next = managedFieldsLeftOut(after);
 
-  let changes: ReturnType<typeof compare>;
+  let changes: Comparison;
   try {
-    changes = compare(base, next, root);
+    changes = compare(base, next, root, ignoredPaths(options));
   } catch (error) {
     // UpdateNoErrors: a failure to compute ownership keeps the stored managedFields.
     if (!(error instanceof TypedValueError)) throw error;
     return finish(next, safeDecode(beforeFields));
   }
-  const ignored = ignoredPaths(options);
-  const changed = changes.modified.union(changes.added).withoutPrefixes(ignored);
-  const removed = changes.removed.withoutPrefixes(ignored);
+  // The sets below are all this call's own (compare's, or decoded just now): they change in place,
+  // so the parts of a manager's set that a write leaves alone keep their decoded fieldsV1.
+  const changed = changedPaths(changes);
   for (const [id, record] of managed) {
-    record.set = record.set.difference(changed).difference(removed);
+    record.set.removeAll(changed);
+    record.set.removeAll(changes.removed);
     if (record.set.isEmpty()) managed.delete(id);
   }
-  const own = changed.difference(STRIPPED);
+  // What the writer owns from now on: the changed paths (not needed as such any more) but stripped ones.
+  const own = changed;
+  own.removeAll(STRIPPED);
   if (!own.isEmpty()) {
     const identity = {
       manager: options.manager,
@@ -67,14 +71,18 @@ export function updateManagedFields(
       subresource: options.subresource,
     };
     const id = managerIdentity(identity);
-    const previous = managed.get(id);
-    managed.set(id, {
-      ...identity,
-      time: formatTime(options.now),
-      set: previous ? previous.set.union(own) : own,
-    });
+    const previous = managed.get(id)?.set;
+    previous?.addAll(own);
+    managed.set(id, { ...identity, time: formatTime(options.now), set: previous ?? own });
   }
   return finish(next, managed);
+}
+
+/** The paths the write added or modified, made from compare's own sets. */
+function changedPaths(changes: Comparison): FieldSet {
+  if (changes.modified.isEmpty()) return changes.added;
+  changes.modified.addAll(changes.added);
+  return changes.modified;
 }
 
 /** decodeLiveOrNew of fieldmanager.go. */
