@@ -42,6 +42,11 @@ export interface Strategy {
   validate?(obj: KubeObject, ctx: StrategyContext): FieldError[];
   /** ValidateUpdate: including immutability. */
   validateUpdate?(next: KubeObject, prev: KubeObject, ctx: StrategyContext): FieldError[];
+  /**
+   * The status strategy's ValidateUpdate, for /status writes: they keep the stored spec, so only
+   * what they may change is checked. Without it, validateUpdate runs.
+   */
+  validateStatusUpdate?(next: KubeObject, prev: KubeObject, ctx: StrategyContext): FieldError[];
   /** Work needing the store, inside the write transaction (allocations, references). */
   beforeCreate?(obj: KubeObject, ctx: StrategyContext & { tx: StoreTransaction }): Promise<void>;
   beforeUpdate?(

@@ -32,16 +32,20 @@ export function validateOrThrow(
   obj: KubeObject,
   ctx: StrategyContext,
   prev?: KubeObject,
+  subresource?: string,
 ): void {
   const { def } = req;
+  const { strategy } = def;
   const errs: FieldError[] = validateObjectMeta(obj, {
     namespaced: def.namespaced,
-    nameRule: def.strategy.nameValidation ?? "dns-subdomain",
+    nameRule: strategy.nameValidation ?? "dns-subdomain",
   });
-  if (prev) {
-    errs.push(...(def.strategy.validateUpdate?.(obj, prev, ctx) ?? def.strategy.validate?.(obj, ctx) ?? []));
+  if (prev && subresource === "status" && strategy.validateStatusUpdate) {
+    errs.push(...strategy.validateStatusUpdate(obj, prev, ctx));
+  } else if (prev) {
+    errs.push(...(strategy.validateUpdate?.(obj, prev, ctx) ?? strategy.validate?.(obj, ctx) ?? []));
   } else {
-    errs.push(...(def.strategy.validate?.(obj, ctx) ?? []));
+    errs.push(...(strategy.validate?.(obj, ctx) ?? []));
   }
   if (errs.length > 0) throw invalidObjectError(def.kind, def.group, obj.metadata.name ?? "", errs);
 }

@@ -114,7 +114,7 @@ async function computeUpdate(
   next = keepOtherParts(req, next, current, options.subresource, ctx);
   def.strategy.applyDefaults?.(next);
   if (sameIgnoringBookkeeping(next, current)) return undefined;
-  if (!options.skipKindValidation) validateOrThrow(req, next, ctx, current);
+  if (!options.skipKindValidation) validateOrThrow(req, next, ctx, current, options.subresource);
   if (!options.managedFieldsDone) {
     next.metadata.managedFields = updateManagedFields(current, next, {
       manager: options.fieldManager,

@@ -12,6 +12,7 @@ import {
 } from "../../../validation/field-errors.ts";
 import { goQuote } from "../../../validation/go-format.ts";
 import { invalidRendered } from "../go-values.ts";
+import { INVALID_IP, isIp, isIpv4, isIpv6 } from "../ip.ts";
 import { asArray, asNumber, asObject, asString, type JsonObject, objectsOf } from "../json.ts";
 import { specDiff } from "../spec-diff.ts";
 import { validatePodSpec } from "./pod-spec-validation.ts";
@@ -29,16 +30,49 @@ const UPDATABLE_POD_SPEC_FIELDS = [
   "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
 ];
 
+/** ValidatePodSpecificAnnotations: the deletion cost is a 32-bit integer. */
+function validatePodAnnotations(pod: KubeObject): FieldError[] {
+  const cost = pod.metadata.annotations?.[DELETION_COST];
+  const invalid =
+    cost !== undefined &&
+    (!/^[+-]?\d+$/.test(cost) || Math.abs(Number(cost)) > MAX_INT32 + (Number(cost) < 0 ? 1 : 0));
+  return invalid
+    ? [invalidField(`metadata.annotations[${DELETION_COST}]`, cost, "must be a 32bit integer")]
+    : [];
+}
+
+/**
+ * ValidatePodStatusUpdate (what a /status write may change; the spec is the stored one): the
+ * pod's annotations, and its addresses (validatePodIPs, validateHostIPs).
+ */
+export function validatePodStatusUpdate(pod: KubeObject): FieldError[] {
+  const status = asObject(pod.status) ?? {};
+  const errs = validatePodAnnotations(pod);
+  errs.push(...validateStatusIps(asArray(status.podIPs), "status.podIPs"));
+  const hostIPs = asArray(status.hostIPs);
+  const firstHostIp = asString(asObject(hostIPs[0])?.ip);
+  if (hostIPs.length > 0 && firstHostIp !== asString(status.hostIP)) {
+    errs.push(invalidField("status.hostIPs[0].ip", firstHostIp ?? "", "must be equal to `hostIP`"));
+  }
+  errs.push(...validateStatusIps(hostIPs, "status.hostIPs"));
+  return errs;
+}
+
+/** Every address valid, and at most one of each family (a dual-stack pair). */
+function validateStatusIps(entries: unknown[], path: string): FieldError[] {
+  const ips = entries.map((entry) => asString(asObject(entry)?.ip) ?? "");
+  const errs = ips.flatMap((ip, i) => (isIp(ip) ? [] : [invalidField(`${path}[${i}]`, ip, INVALID_IP)]));
+  const dualStack = ips.length === 2 && ips.filter(isIpv4).length === 1 && ips.filter(isIpv6).length === 1;
+  if (ips.length > 1 && !dualStack) {
+    errs.push(invalidField(path, entries, "may specify no more than one IP for each IP family"));
+  }
+  return errs;
+}
+
 /** validatePodMetadataAndSpec: annotations, the spec as a pod's, and pod-only container checks. */
 function validatePodMetadataAndSpec(pod: KubeObject): FieldError[] {
   const spec = asObject(pod.spec) ?? {};
-  const errs: FieldError[] = [];
-  const cost = pod.metadata.annotations?.[DELETION_COST];
-  if (cost !== undefined && !/^[+-]?\d+$/.test(cost)) {
-    errs.push(invalidField(`metadata.annotations[${DELETION_COST}]`, cost, "must be a 32bit integer"));
-  } else if (cost !== undefined && Math.abs(Number(cost)) > MAX_INT32 + (Number(cost) < 0 ? 1 : 0)) {
-    errs.push(invalidField(`metadata.annotations[${DELETION_COST}]`, cost, "must be a 32bit integer"));
-  }
+  const errs = validatePodAnnotations(pod);
   errs.push(...validatePodSpec(spec, "spec", { isPod: true, podName: pod.metadata.name }));
   if (!asString(spec.serviceAccountName)) {
     for (const [volume, vi] of objectsOf(spec.volumes)) {

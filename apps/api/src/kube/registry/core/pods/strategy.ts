@@ -2,6 +2,7 @@
  * The Pod strategy (pkg/registry/core/pod/strategy.go, release-1.32) with the admission plugins a
  * real cluster runs on creation. Pods have a status subresource but no metadata.generation in 1.32.
  */
+import { cloneJson } from "../../../object/equality.ts";
 import type { KubeObject, Strategy } from "../../types.ts";
 import { withDecodeErrors } from "../decode-error.ts";
 import { asArray, ensureObject } from "../json.ts";
@@ -13,7 +14,7 @@ import {
   shouldAutomountToken,
 } from "./admission.ts";
 import { defaultPod } from "./pod-spec-defaults.ts";
-import { validatePodCreate, validatePodUpdate } from "./pod-validation.ts";
+import { validatePodCreate, validatePodStatusUpdate, validatePodUpdate } from "./pod-validation.ts";
 import { computeQosClass } from "./qos.ts";
 
 const defaults = (pod: KubeObject) => withDecodeErrors("Pod", "v1", () => defaultPod(pod));
@@ -54,10 +55,11 @@ export const podStrategy: Strategy = {
   },
   prepareForUpdate(next, prev) {
     if (prev.status === undefined) delete next.status;
-    else next.status = structuredClone(prev.status);
+    else next.status = cloneJson(prev.status);
   },
   validate: (pod) => validatePodCreate(pod),
   validateUpdate: (next, prev) => validatePodUpdate(next, prev),
+  validateStatusUpdate: (next) => validatePodStatusUpdate(next),
   async beforeCreate(pod, ctx) {
     const spec = ensureObject(pod, "spec");
     await admitPriority(pod, pod.metadata.name ?? "", ctx.tx);

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
+
+/** What a /status write of a Pod may carry: ValidatePodStatusUpdate's address checks, upstream's messages. */
+describe("pod status writes", () => {
+  let t: TestRuntime;
+  let token: string;
+  let api: string;
+
+  before(async () => {
+    t = await createTestRuntime({ workers: true, controllers: [] });
+    token = (await call(t.app, "POST", "/v1/signup", { body: { email: "pod-status@example.com" } })).body
+      .token;
+    const id = (
+      await call(t.app, "POST", "/v1/clusters", { token, body: { name: "pod-status", speed: "instant" } })
+    ).body.id;
+    await waitForPhase(t.app, token, id, "Ready");
+    api = `/k8s/${id}/api/v1/namespaces/default/pods`;
+    const created = await call(t.app, "POST", api, {
+      token,
+      body: {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "web" },
+        spec: { containers: [{ name: "web", image: "nginx:1.27" }] },
+      },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+  });
+  after(() => t.close());
+
+  const patchStatus = (status: Record<string, unknown>) =>
+    call(t.app, "PATCH", `${api}/web/status`, {
+      token,
+      rawBody: JSON.stringify({ status }),
+      headers: { "content-type": "application/merge-patch+json" },
+    });
+
+  test("addresses are checked: valid IPs, one per family, hostIPs led by hostIP", async () => {
+    const bad = await patchStatus({ podIP: "10.244.0.500", podIPs: [{ ip: "10.244.0.500" }] });
+    assert.equal(bad.status, 422);
+    assert.equal(
+      bad.body.message,
+      'Pod "web" is invalid: status.podIPs[0]: Invalid value: "10.244.0.500": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+    );
+    const twoV4 = await patchStatus({
+      podIP: "10.244.0.5",
+      podIPs: [{ ip: "10.244.0.5" }, { ip: "10.244.0.6" }],
+    });
+    assert.equal(twoV4.status, 422);
+    assert.match(
+      twoV4.body.message,
+      /status\.podIPs: Invalid value: .*: may specify no more than one IP for each IP family$/,
+    );
+    const hostMismatch = await patchStatus({ hostIP: "172.18.0.2", hostIPs: [{ ip: "172.18.0.3" }] });
+    assert.equal(hostMismatch.status, 422);
+    assert.equal(
+      hostMismatch.body.message,
+      'Pod "web" is invalid: status.hostIPs[0].ip: Invalid value: "172.18.0.3": must be equal to `hostIP`',
+    );
+    const dualStack = await patchStatus({
+      podIP: "10.244.0.5",
+      podIPs: [{ ip: "10.244.0.5" }, { ip: "fd00:10:244::5" }],
+      hostIP: "172.18.0.2",
+      hostIPs: [{ ip: "172.18.0.2" }],
+    });
+    assert.equal(dualStack.status, 200, JSON.stringify(dualStack.body));
+    assert.deepEqual(dualStack.body.status.podIPs, [{ ip: "10.244.0.5" }, { ip: "fd00:10:244::5" }]);
+  });
+});
