@@ -35,8 +35,24 @@ export async function readSnapshot(
   ]);
   return new ClusterSnapshot(
     nodes,
-    pods.filter(occupiesNode).map(podInfo),
+    pods.filter(occupiesNode).map(boundPodInfo),
     new Map(namespaces.map((ns) => [ns.metadata.name ?? "", ns.metadata.labels ?? {}])),
     storage,
   );
+}
+
+/**
+ * The scheduling view of the bound pods, kept per stored pod object: the followed list hands every
+ * pass the same frozen object until the pod changes, so a pass over 2,000 bound pods derives only
+ * the ones that changed since the last. Frozen: a snapshot never changes a bound pod's view.
+ */
+const boundInfos = new WeakMap<KubeObject, PodInfo>();
+
+function boundPodInfo(pod: KubeObject): PodInfo {
+  let info = boundInfos.get(pod);
+  if (!info) {
+    info = Object.freeze(podInfo(pod));
+    if (Object.isFrozen(pod)) boundInfos.set(pod, info);
+  }
+  return info;
 }
