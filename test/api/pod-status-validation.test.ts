@@ -37,26 +37,24 @@ describe("pod status writes", () => {
       headers: { "content-type": "application/merge-patch+json" },
     });
 
+  /** A status patch the API refuses: the message of its 422. */
+  const refusal = async (status: Record<string, unknown>): Promise<string> => {
+    const res = await patchStatus(status);
+    assert.equal(res.status, 422, JSON.stringify(res.body));
+    return res.body.message;
+  };
+
   test("addresses are checked: valid IPs, one per family, hostIPs led by hostIP", async () => {
-    const bad = await patchStatus({ podIP: "10.244.0.500", podIPs: [{ ip: "10.244.0.500" }] });
-    assert.equal(bad.status, 422);
     assert.equal(
-      bad.body.message,
+      await refusal({ podIP: "10.244.0.500", podIPs: [{ ip: "10.244.0.500" }] }),
       'Pod "web" is invalid: status.podIPs[0]: Invalid value: "10.244.0.500": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
     );
-    const twoV4 = await patchStatus({
-      podIP: "10.244.0.5",
-      podIPs: [{ ip: "10.244.0.5" }, { ip: "10.244.0.6" }],
-    });
-    assert.equal(twoV4.status, 422);
     assert.match(
-      twoV4.body.message,
+      await refusal({ podIP: "10.244.0.5", podIPs: [{ ip: "10.244.0.5" }, { ip: "10.244.0.6" }] }),
       /status\.podIPs: Invalid value: .*: may specify no more than one IP for each IP family$/,
     );
-    const hostMismatch = await patchStatus({ hostIP: "172.18.0.2", hostIPs: [{ ip: "172.18.0.3" }] });
-    assert.equal(hostMismatch.status, 422);
     assert.equal(
-      hostMismatch.body.message,
+      await refusal({ hostIP: "172.18.0.2", hostIPs: [{ ip: "172.18.0.3" }] }),
       'Pod "web" is invalid: status.hostIPs[0].ip: Invalid value: "172.18.0.3": must be equal to `hostIP`',
     );
     const dualStack = await patchStatus({

@@ -167,9 +167,9 @@ export class StoreTransaction {
       };
       delete metadata.deletionTimestamp;
       const body: KubeObject = { ...object, metadata };
-      return { ref, rv, body };
+      return { ref, rv, body, json: this.codec.encode(ref.group, ref.resource, body) };
     });
-    const rows = stored.map(({ ref, rv, body }) => ({
+    const rows = stored.map(({ ref, rv, body, json }) => ({
       cluster_id: this.clusterId,
       api_group: ref.group,
       resource: ref.resource,
@@ -177,7 +177,7 @@ export class StoreTransaction {
       name: ref.name,
       uid: body.metadata.uid!,
       rv,
-      body: this.codec.encode(ref.group, ref.resource, body),
+      body: json,
     }));
     const inserted = await this.tx<
       { namespace: string; name: string; resource: string; api_group: string }[]
@@ -204,10 +204,7 @@ export class StoreTransaction {
       );
       throw objectAlreadyExists(clash!.ref);
     }
-    rows.forEach((row, i) => {
-      const { ref, rv, body } = stored[i]!;
-      this.record("ADDED", ref, rv, body, undefined, row.body);
-    });
+    for (const { ref, rv, body, json } of stored) this.record("ADDED", ref, rv, body, undefined, json);
     return stored.map((s) => s.body);
   }
 
