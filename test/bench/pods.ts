@@ -17,6 +17,12 @@ const PODS = Number(process.env.BENCH_PODS ?? 2000);
 const NODES = Number(process.env.BENCH_NODES ?? 20);
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 1000);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+// BENCH_CREATE_ONLY=1: the pods name a scheduler nobody runs, so they stay Pending and the scale-up
+// measures the ReplicaSet controller's creates alone (counted as created, not as Running). Its cost
+// beside a whole scale-up's tells how the control plane's CPU splits between creating the pods
+// and scheduling and starting them.
+const CREATE_ONLY = process.env.BENCH_CREATE_ONLY === "1";
+const UNSERVED_SCHEDULER = "bench-nobody";
 
 // The resync an active cluster arms is due RESYNC_SECONDS after its last burst of activity; the
 // idle window starts once it has run, so that what is measured is a cluster nobody touches.
@@ -119,7 +125,9 @@ async function scaleUp(token: string): Promise<void> {
     speed: "instant",
   });
   const apps = `/k8s/${id}/apis/apps/v1/namespaces/default/deployments`;
-  const created = await req("POST", apps, token, deployment("web", 0, "nginx:1.27"));
+  const web = deployment("web", 0, "nginx:1.27");
+  if (CREATE_ONLY) Object.assign(web.spec.template.spec, { schedulerName: UNSERVED_SCHEDULER });
+  const created = await req("POST", apps, token, web);
   if (created.status !== 201) throw new Error(`deployment: ${created.status} ${created.text}`);
   await sleep(500);
   const writesBefore = await clusterWrites(id);
@@ -153,7 +161,7 @@ async function scaleUp(token: string): Promise<void> {
       order by rv`;
     for (const row of rows) {
       if (row.type === "DELETED") ready.delete(row.name);
-      else ready.set(row.name, row.ready);
+      else ready.set(row.name, CREATE_ONLY || row.ready);
       seenRv = Math.max(seenRv, Number(row.rv));
     }
     const versions = await database.db.sql<{ compacted_rv: number }[]>`
@@ -182,7 +190,7 @@ async function scaleUp(token: string): Promise<void> {
   const writes = (await clusterWrites(id)) - writesBefore;
   const txns = (await commits()) - commitsBefore;
   console.log(
-    `scale 0→${PODS} on ${NODES} nodes (instant): ${seconds.toFixed(1)} s until all Running, ${(PODS / seconds).toFixed(0)} pods/s, ${(writes / PODS).toFixed(1)} object writes/pod, ${(txns / PODS).toFixed(1)} Postgres commits/pod`,
+    `scale 0→${PODS} on ${NODES} nodes (instant): ${seconds.toFixed(1)} s until all ${CREATE_ONLY ? "created (not scheduled)" : "Running"}, ${(PODS / seconds).toFixed(0)} pods/s, ${(writes / PODS).toFixed(1)} object writes/pod, ${(txns / PODS).toFixed(1)} Postgres commits/pod`,
   );
   await req("DELETE", `/v1/clusters/${id}`, token);
 }
