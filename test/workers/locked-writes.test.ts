@@ -4,6 +4,7 @@ import { CORE_V1, InProcessClient } from "../../apps/api/src/kube/client/in-proc
 import type { KubeObject } from "../../apps/api/src/kube/object/types.ts";
 import { storeCreates } from "../../apps/api/src/kube/server/handlers/create.ts";
 import { withClusterWriteLock } from "../../workers/src/controllers/shared/cluster-write-lock.ts";
+import { prepareEvents } from "../../workers/src/events/record-event.ts";
 import { BatchedWrites } from "../../workers/src/runtime/batched-writes.ts";
 import type { TestRuntime } from "../fixtures/runtime.ts";
 import { requestOk, startTestCluster, type TestCluster } from "./fixtures/sim-cluster.ts";
@@ -176,6 +177,60 @@ describe("group commit of locked sections", () => {
       .sort((x, y) => x - y);
     assert.deepEqual(versions, [versions[0]!, versions[0]! + 1, versions[0]! + 2, versions[0]! + 3]);
     assert.ok((await commits(t)) - commitsBefore <= 3, "one write transaction (and the reads around it)");
+  });
+
+  test("the events sections report are stored after them, those of refused sections and closed namespaces dropped", async () => {
+    await requestOk(cluster, "POST", "/api/v1/namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: "closing" },
+    });
+    // No namespace controller runs here: the namespace stays Terminating, refusing new content.
+    await requestOk(cluster, "DELETE", "/api/v1/namespaces/closing");
+    const batcher = BatchedWrites.of(t.runtime);
+    const client = new InProcessClient(t.runtime, cluster.clusterId, "test-controller");
+    const involved = (namespace: string, name: string): KubeObject => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name, namespace, uid: `uid-${namespace}-${name}` },
+    });
+    const report = (namespace: string, name: string) =>
+      prepareEvents(
+        client,
+        { component: "test-controller" },
+        [{ involved: involved(namespace, name), input: { type: "Normal", reason: "Seen", message: name } }],
+        new Date(),
+      );
+    const outcomes = await Promise.allSettled([
+      batcher.run(cluster.clusterId, "test-controller", async (section) => {
+        await section.client.create(CORE_V1("configmaps"), "g", configMap("reported"));
+        section.recordEvents(report("g", "reported"));
+      }),
+      batcher.run(cluster.clusterId, "test-controller", async (section) => {
+        section.recordEvents(report("closing", "late"));
+      }),
+      batcher.run(cluster.clusterId, "test-controller", async (section) => {
+        section.recordEvents(report("g", "refused"));
+        await section.client.create(CORE_V1("configmaps"), "g", configMap("Refused_Name"));
+      }),
+      batcher.run(cluster.clusterId, "test-controller", async (section) => {
+        section.recordEvents([...report("g", "twice"), ...report("g", "twice")]);
+      }),
+    ]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ["fulfilled", "fulfilled", "rejected", "fulfilled"],
+    );
+    const events = async (namespace: string) =>
+      ((await requestOk(cluster, "GET", `/api/v1/namespaces/${namespace}/events`)).items as KubeObject[]).map(
+        (e) => [(e.involvedObject as { name: string }).name, e.count],
+      );
+    // The same event twice in one batch is one Event counted twice, as two reports one by one are.
+    assert.deepEqual((await events("g")).sort(), [
+      ["reported", 1],
+      ["twice", 2],
+    ]);
+    assert.deepEqual(await events("closing"), []);
   });
 
   test("an error other than a refusal fails every section of its batch, and none is written", async () => {

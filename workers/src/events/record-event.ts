@@ -141,30 +141,30 @@ export async function storeEventsLocked(
   events: readonly PreparedEvent[],
   now: Date,
 ): Promise<void> {
-  // Read through the transaction, all at once: an AlreadyExists from the database would abort it.
-  const byNamespace = new Map<string, string[]>();
-  for (const { namespace, name } of events)
-    byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), name]);
-  const existing = new Set<string>();
-  for (const [namespace, names] of byNamespace) {
-    for (const name of await locked.tx.namesPresent("", "events", namespace, names))
-      existing.add(`${namespace}/${name}`);
-  }
-  const created: PreparedCreate[] = [];
-  const repeats: PreparedEvent[] = [];
-  for (const event of events) {
-    const key = `${event.namespace}/${event.name}`;
-    if (existing.has(key)) repeats.push(event);
-    else created.push(event.create);
-    existing.add(key);
-  }
-  // New events in one insert; a refused one (and those after it) is dropped.
-  await storeCreates(locked.tx, created);
-  for (const repeat of repeats) {
-    try {
-      await bump(locked.client, repeat, now);
-    } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
+  const byNamespace = new Map<string, PreparedEvent[]>();
+  for (const event of events)
+    byNamespace.set(event.namespace, [...(byNamespace.get(event.namespace) ?? []), event]);
+  // Namespace by namespace: a refusal (a namespace being deleted, its quota on events) drops the
+  // events of that namespace only.
+  for (const [namespace, inNamespace] of byNamespace) {
+    // Read through the transaction, all at once: an AlreadyExists from the database would abort it.
+    const names = inNamespace.map((e) => e.name);
+    const existing = await locked.tx.namesPresent("", "events", namespace, names);
+    const created: PreparedCreate[] = [];
+    const repeats: PreparedEvent[] = [];
+    for (const event of inNamespace) {
+      if (existing.has(event.name)) repeats.push(event);
+      else created.push(event.create);
+      existing.add(event.name);
+    }
+    // New events in one insert; a refused one (and those after it) is dropped.
+    await storeCreates(locked.tx, created);
+    for (const repeat of repeats) {
+      try {
+        await bump(locked.client, repeat, now);
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+      }
     }
   }
 }

@@ -5,7 +5,7 @@ import type { KubeObject } from "../../../apps/api/src/kube/object/types.ts";
 import { simulatedFailure } from "../../../apps/api/src/kube/simulation/simulated-failure.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import type { Controller } from "../controllers/controller.ts";
-import { type EventSource, prepareEvents, recordEvents, storeEventsLocked } from "../events/record-event.ts";
+import { type EventSource, prepareEvents, recordEvents } from "../events/record-event.ts";
 import { BatchedWrites } from "../runtime/batched-writes.ts";
 import { clusterSpeed } from "../runtime/cluster-speed.ts";
 import type { ReconcileKey } from "../runtime/reconcile-key.ts";
@@ -180,14 +180,14 @@ async function writeSync(
         );
     const events = prepareEvents(client, source, eventsOf(result, pod), runtime.clock.now());
     // Syncs of many pods share a transaction: one commit for a node full of starting pods.
-    await BatchedWrites.of(runtime).run(key.clusterId, NAME, async (locked) => {
-      const involved = update ? await locked.client.storeUpdate(update) : pod;
+    await BatchedWrites.of(runtime).run(key.clusterId, NAME, async (section) => {
+      const involved = update ? await section.client.storeUpdate(update) : pod;
       // Synced again on a newer pod under the lock: its events are the ones to record.
-      const recorded =
+      section.recordEvents(
         result === synced
           ? events
-          : prepareEvents(locked.client, source, eventsOf(result, involved), runtime.clock.now());
-      await storeEventsLocked(locked, recorded, runtime.clock.now());
+          : prepareEvents(section.client, source, eventsOf(result, involved), runtime.clock.now()),
+      );
     });
     return result;
   } catch (err) {

@@ -1,14 +1,25 @@
 import { ApiError } from "../../../apps/api/src/errors.ts";
 import type { Runtime } from "../../../apps/api/src/platform/runtime.ts";
 import { type LockedWrites, withClusterWriteLock } from "../controllers/shared/cluster-write-lock.ts";
+import { type PreparedEvent, storeEventsLocked } from "../events/record-event.ts";
 
 /** Sections per shared transaction: long enough to pay off, short enough to let other writers in. */
 const SECTIONS_PER_BATCH = 64;
 
 const batchers = new WeakMap<Runtime, BatchedWrites>();
 
+/** What a section of a batch gets: the batch's transaction, and a place for the events it reports. */
+export interface BatchSection extends LockedWrites {
+  /**
+   * Events to store once every section of the batch has written: the batch looks them up and
+   * inserts them together (one query and one insert instead of one each per section). Only a
+   * section that succeeds has its events stored.
+   */
+  recordEvents(events: readonly PreparedEvent[]): void;
+}
+
 interface Section {
-  work: (locked: LockedWrites) => Promise<unknown>;
+  work: (section: BatchSection) => Promise<unknown>;
   settle: (outcome: { value: unknown } | { error: unknown }) => void;
 }
 
@@ -40,7 +51,7 @@ export class BatchedWrites {
 
   constructor(private readonly runtime: Runtime) {}
 
-  run<T>(clusterId: string, fieldManager: string, work: (locked: LockedWrites) => Promise<T>): Promise<T> {
+  run<T>(clusterId: string, fieldManager: string, work: (section: BatchSection) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const key = `${clusterId}\u0000${fieldManager}`;
       const queue = this.queues.get(key) ?? [];
@@ -78,7 +89,14 @@ export class BatchedWrites {
       outcomes = await withClusterWriteLock(this.runtime, clusterId, fieldManager, async (locked) => {
         // Side by side: their statements share round trips on the transaction's connection. All
         // finish before the transaction does, whatever fails.
-        const settled = await Promise.allSettled(batch.map((section) => section.work(locked)));
+        const events = batch.map((): PreparedEvent[] => []);
+        const settled = await Promise.allSettled(
+          batch.map((section, i) =>
+            section.work({ ...locked, recordEvents: (reported) => events[i]!.push(...reported) }),
+          ),
+        );
+        const succeeded = events.filter((_, i) => settled[i]!.status === "fulfilled");
+        await storeEventsLocked(locked, succeeded.flat(), this.runtime.clock.now());
         return settled.map((s) => {
           if (s.status === "fulfilled") return { value: s.value };
           if (s.reason instanceof ApiError) return { error: s.reason };

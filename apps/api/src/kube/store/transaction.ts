@@ -34,6 +34,8 @@ export class StoreTransaction {
   private readonly listLookups = new Map<string, Map<string, Promise<KubeObject[]>>>();
   /** Rows read and not written since, by refKey (see row()). */
   private readonly rowsRead = new Map<string, ObjectRow>();
+  /** Reads of rows in flight, by refKey: side-by-side sections asking for one row share the read. */
+  private readonly rowsReading = new Map<string, Promise<ObjectRow | undefined>>();
   private rv: number;
 
   constructor(
@@ -326,21 +328,38 @@ export class StoreTransaction {
    * The stored row, read once per transaction until the transaction writes it: a read-modify-write
    * (get, then update) reads the database once. Nobody but this transaction writes the cluster.
    */
-  private async row(ref: ObjectRef): Promise<ObjectRow | undefined> {
+  private row(ref: ObjectRef): Promise<ObjectRow | undefined> {
     const key = refKey(ref);
     const known = this.rowsRead.get(key);
-    if (known) return known;
+    if (known) return Promise.resolve(known);
+    const inFlight = this.rowsReading.get(key);
+    if (inFlight) return inFlight;
+    const reading: Promise<ObjectRow | undefined> = this.readRow(ref).then(
+      (row) => {
+        // Kept unless a write of this transaction replaced the row meanwhile (record() forgets the
+        // read). Only rows that exist are kept: absence is cheap to ask again and rarely asked twice.
+        if (this.rowsReading.get(key) === reading) {
+          this.rowsReading.delete(key);
+          if (row) this.rowsRead.set(key, row);
+        }
+        return row;
+      },
+      (err: unknown) => {
+        if (this.rowsReading.get(key) === reading) this.rowsReading.delete(key);
+        throw err;
+      },
+    );
+    this.rowsReading.set(key, reading);
+    return reading;
+  }
+
+  private async readRow(ref: ObjectRef): Promise<ObjectRow | undefined> {
     const rows = await this.tx<ObjectRow[]>`
       select body, rv, uid from objects
       where cluster_id = ${this.clusterId} and api_group = ${ref.group} and resource = ${ref.resource}
         and namespace = ${ref.namespace} and name = ${ref.name}`;
     const found = rows[0];
-    const row = found
-      ? { ...found, body: this.codec.decode(ref.group, ref.resource, found.body) }
-      : undefined;
-    // Only rows that exist are kept: absence is cheap to ask again and rarely asked twice.
-    if (row) this.rowsRead.set(key, row);
-    return row;
+    return found ? { ...found, body: this.codec.decode(ref.group, ref.resource, found.body) } : undefined;
   }
 
   /**
@@ -389,6 +408,7 @@ export class StoreTransaction {
     while (at > 0 && this.changes[at - 1]!.rv > rv) at--;
     this.changes.splice(at, 0, { clusterId: this.clusterId, rv, type, ...ref, object });
     this.rowsRead.delete(refKey(ref));
+    this.rowsReading.delete(refKey(ref));
     this.listLookups.delete(`${ref.group}/${ref.resource}`);
     if (previous) this.replaced.set(rv, previous);
     if (storedBody !== undefined) this.storedBodies.set(rv, storedBody);
