@@ -179,7 +179,7 @@ describe("group commit of locked sections", () => {
     assert.ok((await commits(t)) - commitsBefore <= 3, "one write transaction (and the reads around it)");
   });
 
-  test("the events sections report are stored after them, those of refused sections and closed namespaces dropped", async () => {
+  test("events that sections report are stored after them; a refused section's and a closing namespace's are dropped", async () => {
     await requestOk(cluster, "POST", "/api/v1/namespaces", {
       apiVersion: "v1",
       kind: "Namespace",
