@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { call, createTestRuntime, type TestRuntime, waitForPhase } from "../fixtures/runtime.ts";
+import { call, type TestRuntime } from "../fixtures/runtime.ts";
+import { startTestCluster } from "../workers/fixtures/sim-cluster.ts";
 
 /** What a /status write of a Pod may carry: ValidatePodStatusUpdate's address checks, upstream's messages. */
 describe("pod status writes", () => {
@@ -9,14 +10,9 @@ describe("pod status writes", () => {
   let api: string;
 
   before(async () => {
-    t = await createTestRuntime({ workers: true, controllers: [] });
-    token = (await call(t.app, "POST", "/v1/signup", { body: { email: "pod-status@example.com" } })).body
-      .token;
-    const id = (
-      await call(t.app, "POST", "/v1/clusters", { token, body: { name: "pod-status", speed: "instant" } })
-    ).body.id;
-    await waitForPhase(t.app, token, id, "Ready");
-    api = `/k8s/${id}/api/v1/namespaces/default/pods`;
+    let base: string;
+    ({ t, token, base } = await startTestCluster("pod-status", []));
+    api = `${base}/api/v1/namespaces/default/pods`;
     const created = await call(t.app, "POST", api, {
       token,
       body: {
